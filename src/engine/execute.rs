@@ -1,0 +1,272 @@
+//! Commands that passed [`super::check`] become events here. Each event is applied as
+//! soon as it is made, so later steps of the same command see its effect.
+
+use super::command::{Command, InjectTarget, Seat};
+use super::event::{Event, EventKind, InjectSource, Phase, Via};
+use super::resolve;
+use super::state::{State, apply};
+use super::triggers;
+use crate::scenario::{
+    Audience, BodyId, Effect, FactId, IncidentId, InjectAudience, InjectId, Scenario, StateId,
+    StateSet, TurnOrder,
+};
+
+/// Where events are made: the scenario, the state they change, and the list they join.
+pub struct Ctx<'a> {
+    pub scenario: &'a Scenario,
+    pub state: &'a mut State,
+    pub out: &'a mut Vec<Event>,
+}
+
+impl Ctx<'_> {
+    /// Make an event in the current round, apply it, record it; returns its number.
+    pub fn emit(&mut self, audience: Audience, kind: EventKind) -> u32 {
+        let round = self.state.round;
+        self.emit_in(round, audience, kind)
+    }
+
+    pub fn emit_in(&mut self, round: u8, audience: Audience, kind: EventKind) -> u32 {
+        let seq = self.state.next_seq;
+        let event = Event {
+            seq,
+            round,
+            audience,
+            kind,
+        };
+        apply(self.state, self.scenario, &event);
+        self.out.push(event);
+        seq
+    }
+
+    pub fn next_id(&self) -> u32 {
+        self.state.next_seq
+    }
+
+    /// Move tension between two States, clamped to 0-100. No event if nothing changes.
+    pub fn tension(&mut self, a: StateId, b: StateId, delta: i8, cause: super::event::Cause) {
+        let old = self.state.tension(self.scenario, a, b);
+        let value = (old as i16 + delta as i16).clamp(0, 100) as u8;
+        if value != old {
+            self.emit(
+                Audience::Public,
+                EventKind::TensionChanged {
+                    a,
+                    b,
+                    delta,
+                    value,
+                    cause,
+                },
+            );
+        }
+    }
+
+    /// A body learns a fact (if it did not know it).
+    pub fn learn(&mut self, body: BodyId, fact: FactId, via: Via) {
+        if !self.state.knows(body, fact) {
+            self.emit(
+                Audience::Body(body),
+                EventKind::FactLearned { body, fact, via },
+            );
+        }
+    }
+}
+
+/// Execute a checked command.
+pub fn execute(ctx: &mut Ctx, seat: Seat, cmd: Command) {
+    match cmd {
+        Command::Submit { actor, action } => {
+            let id = ctx.next_id();
+            ctx.emit(
+                Audience::States(StateSet::one(actor.state)),
+                EventKind::ActionSubmitted {
+                    id,
+                    seat,
+                    actor,
+                    action,
+                },
+            );
+        }
+        Command::Withdraw { action } => {
+            let state = ctx
+                .state
+                .staged
+                .iter()
+                .find(|s| s.id == action)
+                .map(|s| s.actor.state);
+            if let Some(s) = state {
+                ctx.emit(
+                    Audience::States(StateSet::one(s)),
+                    EventKind::ActionWithdrawn { id: action },
+                );
+            }
+        }
+        Command::Ready => {
+            ctx.emit(Audience::Public, EventKind::SeatReady { seat });
+            if ctx.scenario.turn_order == TurnOrder::Sequential
+                && let Some(s) = seat.state()
+                && ctx.state.turn == Some(s)
+            {
+                resolve::resolve_state_turn(ctx, s);
+                let next = ctx.scenario.state_ids().find(|n| n.0 > s.0);
+                ctx.emit(Audience::Public, EventKind::TurnPassed { to: next });
+            }
+        }
+        Command::TakeSeat { seat, name } => {
+            ctx.emit(
+                Audience::Public,
+                EventKind::SeatTaken {
+                    seat,
+                    name: name.trim().to_owned(),
+                },
+            );
+        }
+        Command::FreeSeat { seat } => {
+            ctx.emit(Audience::Public, EventKind::SeatFreed { seat });
+        }
+        Command::Start => {
+            ctx.emit(Audience::Public, EventKind::ExerciseStarted);
+            open_round(ctx);
+        }
+        Command::OpenRound => open_round(ctx),
+        Command::BeginDeliberation { seconds } => {
+            ctx.emit(Audience::Public, EventKind::DeliberationBegun { seconds });
+            resolve::deliver_delayed(ctx);
+        }
+        Command::CloseDeliberation => resolve::resolve_round(ctx),
+        Command::RevealInject { inject } => fire(ctx, inject, InjectSource::Facilitator),
+        Command::AdHocInject {
+            audience,
+            title,
+            text,
+        } => {
+            let audience = match audience {
+                InjectTarget::Public => Audience::Public,
+                InjectTarget::States(set) => Audience::States(set),
+                InjectTarget::Body(b) => Audience::Body(b),
+            };
+            ctx.emit(audience, EventKind::AdHocInject { title, text });
+        }
+        Command::AdjustTension {
+            a,
+            b,
+            delta,
+            reason,
+        } => {
+            ctx.tension(a, b, delta, super::event::Cause::Facilitator { reason });
+        }
+        Command::RevealFact { fact, to } => {
+            open_incident(ctx, ctx.scenario.fact(fact).incident, None);
+            ctx.learn(to, fact, Via::Facilitator);
+        }
+        Command::Annotate { text } => {
+            ctx.emit(Audience::Control, EventKind::Annotation { text });
+        }
+        Command::Pause => {
+            ctx.emit(Audience::Public, EventKind::Paused);
+        }
+        Command::Resume => {
+            ctx.emit(Audience::Public, EventKind::Resumed);
+        }
+        Command::End => {
+            ctx.emit(Audience::Public, EventKind::ExerciseEnded);
+        }
+    }
+}
+
+/// Open the next round: scheduled injects first, in file order, then every trigger
+/// that holds, until no more fire (a fired inject can satisfy another's trigger).
+fn open_round(ctx: &mut Ctx) {
+    let round = ctx.state.round + 1;
+    ctx.emit_in(round, Audience::Public, EventKind::RoundOpened);
+    let scenario = ctx.scenario;
+    for (i, inj) in scenario.injects.iter().enumerate() {
+        if inj.when == crate::scenario::When::Round(round) && !ctx.state.fired[i] {
+            fire(ctx, InjectId(i as u16), InjectSource::Scheduled);
+        }
+    }
+    loop {
+        let due = scenario.injects.iter().enumerate().find(|(i, inj)| {
+            !ctx.state.fired[*i]
+                && matches!(&inj.when, crate::scenario::When::Trigger(c) if triggers::holds(scenario, ctx.state, c))
+        });
+        match due {
+            Some((i, _)) => fire(ctx, InjectId(i as u16), InjectSource::Triggered),
+            None => break,
+        }
+    }
+}
+
+/// Reveal an inject to its audience and apply its effects.
+pub fn fire(ctx: &mut Ctx, inject: InjectId, source: InjectSource) {
+    let scenario = ctx.scenario;
+    let inj = scenario.inject(inject);
+    let audiences: Vec<Audience> = match &inj.audience {
+        InjectAudience::Public => vec![Audience::Public],
+        InjectAudience::States(set) => vec![Audience::States(*set)],
+        InjectAudience::Bodies(list) => list.iter().map(|b| Audience::Body(*b)).collect(),
+        InjectAudience::Control => vec![Audience::Control],
+    };
+    for audience in audiences {
+        ctx.emit(
+            audience,
+            EventKind::InjectRevealed {
+                inject,
+                source: source.clone(),
+            },
+        );
+    }
+    for effect in &inj.effects {
+        match effect {
+            Effect::OpenIncident(i) => open_incident(ctx, *i, Some(&inj.audience)),
+            Effect::Tension(a, b, d) => {
+                ctx.tension(*a, *b, *d, super::event::Cause::Inject(inject))
+            }
+            Effect::RevealFact(f, bodies) => {
+                open_incident(ctx, scenario.fact(*f).incident, Some(&inj.audience));
+                for b in bodies {
+                    ctx.learn(*b, *f, Via::Inject(inject));
+                }
+            }
+            Effect::BreakContact(s, level) => {
+                ctx.emit(
+                    Audience::Control,
+                    EventKind::ContactBroken {
+                        state: *s,
+                        level: *level,
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// An incident begins: the States it hits (and whoever the inject told) learn of it,
+/// and the bodies that hold its first facts learn them.
+fn open_incident(ctx: &mut Ctx, incident: IncidentId, told: Option<&InjectAudience>) {
+    if ctx.state.incident_open[incident.index()] {
+        return;
+    }
+    let scenario = ctx.scenario;
+    let inc = scenario.incident(incident);
+    let audience = match told {
+        Some(InjectAudience::Public) => Audience::Public,
+        Some(InjectAudience::States(set)) => Audience::States(StateSet(set.0 | inc.affected.0)),
+        Some(InjectAudience::Bodies(list)) => Audience::States(
+            list.iter()
+                .map(|b| b.state)
+                .fold(inc.affected, StateSet::with),
+        ),
+        Some(InjectAudience::Control) | None => Audience::States(inc.affected),
+    };
+    ctx.emit(audience, EventKind::IncidentOpened { incident });
+    for f in &inc.facts {
+        for b in &scenario.fact(*f).known_by {
+            ctx.learn(*b, *f, Via::Incident);
+        }
+    }
+}
+
+/// Is the exercise where a command of this kind makes sense? (For UIs: grey out buttons.)
+pub fn phase_allows_actions(state: &State) -> bool {
+    state.phase == Phase::Deliberation && !state.paused
+}

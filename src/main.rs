@@ -1,0 +1,33 @@
+//! cbm-ttx command line. See README.md.
+
+use clap::{Parser, Subcommand};
+
+use cbm_ttx::cli;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cbm-ttx",
+    version,
+    about = "Tabletop exercises for OSCE cyber/ICT confidence-building measures 2 and 8"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check scenario files: syntax and meaning, with file:line:column and hints.
+    Validate(cli::validate::Args),
+    /// Play whole exercises with bot players and summarise the outcomes.
+    Simulate(cli::simulate::Args),
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let code = match &cli.command {
+        Command::Validate(a) => cli::validate::run(a),
+        Command::Simulate(a) => cli::simulate::run(a),
+    };
+    std::process::exit(code);
+}
