@@ -1343,7 +1343,7 @@ impl Cx {
                 );
             }
             self.text(&o.title, op.f("title"), true);
-            let cp = op.f("check").i(0);
+            let cp = op.f("check");
             let check = match &o.check {
                 CheckFile::PolicyContact { between, by_round }
                 | CheckFile::TechnicalContact { between, by_round } => {

@@ -1,0 +1,11 @@
+//! The one integration-test binary: behaviour users rely on, through the public API
+//! and the real command line.
+
+mod common;
+mod determinism;
+mod engine;
+mod fuzz;
+mod journal;
+mod simulate;
+mod validate;
+mod visibility;
