@@ -28,6 +28,9 @@ pub struct Header {
     /// Set when this exercise was forked from another journal.
     #[serde(default)]
     pub origin: Option<ForkOrigin>,
+    /// The scenario file the exercise was started from, as a hint for resuming.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_path: Option<String>,
 }
 
 /// Where a forked exercise came from.
@@ -48,6 +51,7 @@ impl Header {
             scenario_hash: scenario.content_hash.clone(),
             seed,
             origin: None,
+            scenario_path: None,
         }
     }
 }

@@ -4,8 +4,10 @@
 //! The rules live in [`scenario`] and [`engine`] (no bevy); [`journal`] records
 //! exercises; [`sim`] plays them with bots.
 
+pub mod app;
 pub mod cli;
 pub mod engine;
 pub mod journal;
+pub mod narrate;
 pub mod scenario;
 pub mod sim;

@@ -12,11 +12,13 @@ use cbm_ttx::cli;
 )]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Open the app (the default): picker, lobby, exercise, board, debrief.
+    Play(cli::play::Args),
     /// Check scenario files: syntax and meaning, with file:line:column and hints.
     Validate(cli::validate::Args),
     /// Play whole exercises with bot players and summarise the outcomes.
@@ -26,8 +28,10 @@ enum Command {
 fn main() {
     let cli = Cli::parse();
     let code = match &cli.command {
-        Command::Validate(a) => cli::validate::run(a),
-        Command::Simulate(a) => cli::simulate::run(a),
+        None => cli::play::run(&cli::play::Args::default()),
+        Some(Command::Play(a)) => cli::play::run(a),
+        Some(Command::Validate(a)) => cli::validate::run(a),
+        Some(Command::Simulate(a)) => cli::simulate::run(a),
     };
     std::process::exit(code);
 }

@@ -1,4 +1,5 @@
-//! The numbers of the rules, in one place, so that docs/rules.md and the code agree.
+//! The numbers of the rules, in one place, so that the rules section of
+//! docs/scenario-format.md and the code agree.
 //! Tension runs from 0 to 100; negative numbers ease it.
 
 /// Chance (percent) that a message to a stale (correct but unverified for over a

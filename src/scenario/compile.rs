@@ -118,8 +118,8 @@ pub fn compile_str(file: &str, src: &str) -> Compiled {
         .into_iter()
         .map(|f| {
             let span = match f.key {
-                Some(entry) => index
-                    .locate_map_key(&f.path, entry)
+                Some(key) => index
+                    .locate_map_key(&f.path, &key)
                     .or_else(|| index.locate(&f.path)),
                 None => index.locate(&f.path),
             }
@@ -175,8 +175,8 @@ struct Found {
     message: String,
     hint: Option<String>,
     path: Path,
-    /// Point at the key of this map entry rather than the value (language codes).
-    key: Option<usize>,
+    /// Point at this key of the map rather than the value (language codes).
+    key: Option<String>,
 }
 
 #[derive(Default)]
@@ -191,6 +191,7 @@ struct Cx {
     facts: HashMap<String, FactId>,
     injects: HashMap<String, InjectId>,
     ladder: HashMap<String, u8>,
+    facts_by_incident: Vec<Vec<FactId>>,
 }
 
 const ROOT: fn() -> Path = Path::root;
@@ -335,7 +336,7 @@ impl Cx {
             .collect();
         self.never_firing(f, &injects);
         self.unopened_incidents(f, &injects);
-        let objectives = self.objectives(f, &facts, &injects);
+        let objectives = self.objectives(f, &facts, &injects, &initial_tension);
         if f.injects.len() > u16::MAX as usize || f.objectives.len() > u16::MAX as usize {
             self.error(
                 Problem::TooMany,
@@ -417,7 +418,7 @@ impl Cx {
                 }
             }
             Text::Translated(map) => {
-                for (entry, key) in map.keys().enumerate() {
+                for key in map.keys() {
                     match Lang::from_code(key) {
                         None => self.found.push(Found {
                             severity: Severity::Error,
@@ -425,7 +426,7 @@ impl Cx {
                             message: format!("\"{key}\" is not a language code"),
                             hint: Some("use one of en, fr, de, it, ru, es".into()),
                             path: path.clone(),
-                            key: Some(entry),
+                            key: Some(key.clone()),
                         }),
                         Some(l) if !self.languages.contains(&l) => self.found.push(Found {
                             severity: Severity::Warning,
@@ -435,7 +436,7 @@ impl Cx {
                                 "add {key} to `languages`, or remove this translation"
                             )),
                             path: path.clone(),
-                            key: Some(entry),
+                            key: Some(key.clone()),
                         }),
                         Some(_) => {}
                     }
@@ -855,6 +856,7 @@ impl Cx {
                     );
                 }
                 self.text(&a.name, p.i(i).f("name"), true);
+                self.text(&a.description, p.i(i).f("description"), false);
                 Actor {
                     id: a.id.clone(),
                     name: a.name.clone(),
@@ -869,7 +871,7 @@ impl Cx {
         let mut seen = HashSet::new();
         for (i, t) in f.tensions.iter().enumerate() {
             let p = ROOT().f("tensions").i(i);
-            let level = self.range(t.level, 0, 100, p.f("level"), "tension");
+            let level = self.level(&t.level, p.f("level")).unwrap_or(0);
             if let Some((a, b)) = self.pair(&t.between, p.f("between")) {
                 let key = (a.min(b), a.max(b));
                 if !seen.insert(key) {
@@ -883,7 +885,7 @@ impl Cx {
                         "keep one entry per pair",
                     );
                 }
-                table[pair_index(n, a, b)] = level as u8;
+                table[pair_index(n, a, b)] = level;
             }
         }
         table
@@ -924,6 +926,14 @@ impl Cx {
                 }
                 fact_no += 1;
             }
+        }
+        if f.incidents.len() > u16::MAX as usize {
+            self.error(
+                Problem::TooMany,
+                p.clone(),
+                "too many incidents (at most 65535)",
+                "",
+            );
         }
         if fact_no > u16::MAX as usize {
             self.error(
@@ -992,6 +1002,7 @@ impl Cx {
                     hidden: fact.hidden,
                 });
             }
+            self.facts_by_incident.push(ids.clone());
             incidents.push(Incident {
                 id: inc.id.clone(),
                 title: inc.title.clone(),
@@ -1271,7 +1282,8 @@ impl Cx {
                 let e = match &inj.when {
                     When::Round(r) => Some(*r),
                     When::Trigger(c) => earliest_round(c, &earliest).filter(|r| *r <= rounds),
-                    When::Manual => None,
+                    // Control may reveal it at any time; triggers may wait on it.
+                    When::Manual => Some(1),
                 };
                 if e != earliest[i] && (earliest[i].is_none() || e < earliest[i]) {
                     earliest[i] = e;
@@ -1304,10 +1316,11 @@ impl Cx {
 
     fn unopened_incidents(&mut self, f: &ScenarioFile, injects: &[Inject]) {
         for (i, inc) in f.incidents.iter().enumerate() {
-            let opened = injects.iter().any(|inj| {
-                inj.effects
-                    .contains(&Effect::OpenIncident(IncidentId(i as u16)))
-            });
+            let opened = opens(
+                injects,
+                facts_of(&self.facts_by_incident, i),
+                IncidentId(i as u16),
+            );
             if !opened {
                 self.warn(
                     Problem::Unused,
@@ -1327,6 +1340,7 @@ impl Cx {
         f: &ScenarioFile,
         facts: &[Fact],
         injects: &[Inject],
+        initial: &[u8],
     ) -> Vec<Objective> {
         let p = ROOT().f("objectives");
         let mut seen = HashSet::new();
@@ -1343,6 +1357,7 @@ impl Cx {
                 );
             }
             self.text(&o.title, op.f("title"), true);
+            self.text(&o.description, op.f("description"), false);
             let cp = op.f("check");
             let check = match &o.check {
                 CheckFile::PolicyContact { between, by_round }
@@ -1372,15 +1387,9 @@ impl Cx {
                         if fd.known_by.iter().any(|b| b.state == s) {
                             self.warn(Problem::CannotEvaluate, cp.f("with"), format!("\"{with}\" knows fact \"{fact}\" from the start, so this objective is met trivially"), "name a State that has to be told");
                         }
-                        let opened = injects
-                            .iter()
-                            .any(|inj| inj.effects.contains(&Effect::OpenIncident(fd.incident)));
-                        let revealed = injects.iter().any(|inj| {
-                            inj.effects
-                                .iter()
-                                .any(|e| matches!(e, Effect::RevealFact(x, _) if *x == fid))
-                        });
-                        if !opened && !revealed {
+                        let siblings =
+                            facts_of(&self.facts_by_incident, fd.incident.index()).to_vec();
+                        if !opens(injects, &siblings, fd.incident) {
                             self.error(Problem::CannotEvaluate, cp.f("fact"), format!("fact \"{fact}\" never enters the exercise (its incident is never opened)"), "open its incident with an inject");
                         }
                     }
@@ -1405,13 +1414,9 @@ impl Cx {
                         );
                     }
                     if let (Some((a, b)), Some(l)) = (pair, l)
-                        && f.tensions.iter().any(|t| {
-                            self.states
-                                .get(&t.between.0)
-                                .zip(self.states.get(&t.between.1))
-                                .is_some_and(|(x, y)| (*x, *y) == (a, b) || (*x, *y) == (b, a))
-                                && t.level >= l as i64
-                        })
+                        && initial
+                            .get(pair_index(self.states.len(), a, b))
+                            .is_some_and(|t| *t >= l)
                     {
                         self.error(Problem::CannotEvaluate, cp.f("level"), "the pair starts at or above this level, so the objective is failed before play begins", "raise the level or lower the starting tension");
                     }
@@ -1473,6 +1478,21 @@ impl Cx {
         }
         out
     }
+}
+
+/// Does some inject open the incident, directly or by revealing one of its facts?
+fn opens(injects: &[Inject], facts: &[FactId], incident: IncidentId) -> bool {
+    injects.iter().any(|inj| {
+        inj.effects.iter().any(|e| match e {
+            Effect::OpenIncident(i) => *i == incident,
+            Effect::RevealFact(f, _) => facts.contains(f),
+            _ => false,
+        })
+    })
+}
+
+fn facts_of(map: &[Vec<FactId>], incident: usize) -> &[FactId] {
+    map.get(incident).map(Vec::as_slice).unwrap_or(&[])
 }
 
 /// The first round at whose opening the condition could hold, given the earliest

@@ -169,7 +169,8 @@ pub struct ActorFile {
 #[serde(rename = "Tension")]
 pub struct TensionFile {
     pub between: PairFile,
-    pub level: i64,
+    /// A number 0-100 or a ladder step id.
+    pub level: LevelFile,
 }
 
 /// Who is behind something: a State or a non-State actor.
@@ -272,7 +273,7 @@ impl<'de> Deserialize<'de> for LevelFile {
 
 /// A condition on the state of the exercise, for triggers.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename = "Condition")]
+#[serde(rename = "Condition", deny_unknown_fields)]
 pub enum ConditionFile {
     /// Tension between the two States is at or above the level.
     TensionAtLeast {
@@ -314,7 +315,7 @@ pub enum ConditionFile {
 
 /// What an inject changes when it fires.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename = "Effect")]
+#[serde(rename = "Effect", deny_unknown_fields)]
 pub enum EffectFile {
     /// The incident begins: its facts become known to their first holders.
     OpenIncident(String),
@@ -358,7 +359,7 @@ pub struct ObjectiveFile {
 
 /// How an objective is evaluated from the record of the exercise.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(rename = "Check")]
+#[serde(rename = "Check", deny_unknown_fields)]
 pub enum CheckFile {
     /// A policy-level message between the two States (either way) is delivered by the round.
     PolicyContact { between: PairFile, by_round: i64 },

@@ -8,6 +8,7 @@ pub mod file;
 pub mod ids;
 pub mod model;
 pub mod spans;
+pub mod synth;
 pub mod text;
 pub mod vocab;
 

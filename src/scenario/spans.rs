@@ -108,8 +108,8 @@ impl<'a> SpanIndex<'a> {
         Some(node.span.clone())
     }
 
-    /// The span of the key of map entry `entry` at `path` (for a bad language code).
-    pub fn locate_map_key(&self, path: &Path, entry: usize) -> Option<Range<usize>> {
+    /// The span of the key `key` (unquoted) of the map at `path` (for a bad language code).
+    pub fn locate_map_key(&self, path: &Path, key: &str) -> Option<Range<usize>> {
         let mut node = self.root.as_ref()?;
         for seg in &path.0 {
             node = self.unwrap_some(node);
@@ -126,7 +126,10 @@ impl<'a> SpanIndex<'a> {
             };
         }
         match &node.kind {
-            Kind::Map(entries) => entries.get(entry).map(|(k, _)| k.span.clone()),
+            Kind::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| self.src[k.span.clone()].trim_matches('"') == key)
+                .map(|(k, _)| k.span.clone()),
             _ => None,
         }
     }
@@ -493,7 +496,7 @@ Scenario(
     #[test]
     fn map_keys_are_located() {
         let idx = SpanIndex::new(DOC);
-        let r = idx.locate_map_key(&Path::root().f("text"), 1).unwrap();
+        let r = idx.locate_map_key(&Path::root().f("text"), "ru").unwrap();
         assert_eq!(&DOC[r], "\"ru\"");
     }
 

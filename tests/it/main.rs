@@ -1,6 +1,7 @@
 //! The one integration-test binary: behaviour users rely on, through the public API
 //! and the real command line.
 
+mod app;
 mod common;
 mod determinism;
 mod engine;

@@ -349,3 +349,68 @@ fn cli_exit_codes() {
     );
     assert!(out.contains("good.ron: valid"), "{out}");
 }
+
+#[test]
+fn a_misspelt_field_inside_a_condition_is_an_error() {
+    let src = tweak(
+        "ActionNotUsed(action: ShareInformation, by_round: 1)",
+        "ActionNotUsed(action: ShareInformation, bye: \"lakeland\", by_round: 1)",
+    );
+    let c = compile_str("t.ron", &src);
+    assert_eq!(c.report.diagnostics[0].problem, Problem::Syntax);
+    assert!(
+        c.report.diagnostics[0]
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("by")
+    );
+}
+
+#[test]
+fn a_trigger_may_wait_on_a_manual_inject() {
+    let src = tweak("when: Round(1),\n            audience: Bodies", "when: Manual,\n            audience: Bodies").replace(
+        "when: Trigger(All([RoundAtLeast(2), FactKnown(fact: \"exchange-rented\", state: \"lakeland\")]))",
+        "when: Trigger(InjectFired(\"hillmark-police\"))",
+    );
+    let c = compile_str("t.ron", &src);
+    assert!(c.scenario.is_some(), "{}", c.report.lines().join("\n"));
+}
+
+#[test]
+fn revealing_a_fact_opens_its_incident_for_validation_too() {
+    let src = tweak(
+        "effects: [OpenIncident(\"exchange\")],",
+        "effects: [RevealFact(fact: \"exchange-hillmark-ips\", to: [(\"lakeland\", \"cert\")])],",
+    );
+    let c = compile_str("t.ron", &src);
+    assert!(c.scenario.is_some(), "{}", c.report.lines().join("\n"));
+    assert!(
+        !c.report
+            .diagnostics
+            .iter()
+            .any(|d| d.problem == Problem::Unused),
+        "{}",
+        c.report.lines().join("\n")
+    );
+}
+
+#[test]
+fn language_keys_are_located_in_file_order_not_sorted_order() {
+    let src = tweak(
+        "\"ru\": \"Лейкленд\"",
+        "\"xx\": \"Лейкленд\", \"de\": \"Lakeland\"",
+    );
+    expect_at(&src, Problem::UnknownLanguage, "\"xx\"", 0);
+    expect_at(&src, Problem::UnknownLanguage, "\"de\": \"Lakeland\"", 0);
+}
+
+#[test]
+fn starting_tension_may_name_a_ladder_step() {
+    let src = tweak(
+        "(between: (\"lakeland\", \"hillmark\"), level: 20)",
+        "(between: (\"lakeland\", \"hillmark\"), level: \"concern\")",
+    );
+    let s = crate::common::compile(&src);
+    assert_eq!(s.initial_tension[0], 20);
+}

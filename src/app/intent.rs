@@ -1,0 +1,240 @@
+//! What the user asked for, as messages. Panels write intents; [`handle_intents`] is the
+//! one place that acts on them, and it acts only through the library, the session and
+//! the engine.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use bevy::prelude::*;
+
+use super::library::{self, Library};
+use super::screen::Screen;
+use super::session::{Session, Viewing};
+use super::storage;
+use crate::engine::{Command, Seat};
+use crate::journal;
+use crate::scenario::{Lang, Scenario};
+
+#[derive(Message, Clone, Debug, PartialEq)]
+pub enum Intent {
+    /// Picker: show this library entry.
+    Select(usize),
+    /// Picker: open a scenario file by path.
+    OpenFile(PathBuf),
+    /// Picker → lobby with the selected scenario.
+    ToLobby,
+    /// Picker: continue an unfinished exercise from its journal.
+    Resume(PathBuf),
+    BackToPicker,
+    /// Lobby → exercise, with the lobby's draft.
+    StartExercise,
+    /// Any seat's command, checked by the engine.
+    Command(Seat, Command),
+    /// Hot seat: show this seat's (or control's) view; a new seat gets the privacy screen.
+    View(Viewing),
+    /// The player at the screen reveals their view.
+    Uncover,
+    Show(Screen),
+    SetLanguage(Lang),
+    DismissNotice,
+    /// Leave the debrief for a new exercise.
+    NewExercise,
+}
+
+/// The lobby's settings before the exercise starts.
+#[derive(Resource, Clone, Debug)]
+pub struct Draft {
+    pub scenario: Arc<Scenario>,
+    pub source: Option<PathBuf>,
+    /// Participant names per seat; empty names are not seated.
+    pub names: Vec<(Seat, String)>,
+    pub round_minutes: u32,
+    pub seed: u64,
+    pub lang: Lang,
+    /// Journal the exercise (off only for demonstrations).
+    pub journal: bool,
+}
+
+impl Draft {
+    pub fn new(scenario: Arc<Scenario>, source: Option<PathBuf>) -> Draft {
+        Draft {
+            names: Seat::all_player_seats(&scenario)
+                .into_iter()
+                .map(|s| (s, String::new()))
+                .collect(),
+            round_minutes: scenario.round_seconds.div_ceil(60),
+            seed: scenario.seed,
+            lang: scenario.languages.first().copied().unwrap_or(Lang::En),
+            scenario,
+            source,
+            journal: true,
+        }
+    }
+}
+
+pub struct IntentPlugin;
+
+impl Plugin for IntentPlugin {
+    fn build(&self, app: &mut App) {
+        app.add_message::<Intent>()
+            .add_systems(Update, handle_intents);
+    }
+}
+
+pub fn handle_intents(
+    mut intents: MessageReader<Intent>,
+    mut commands: Commands,
+    mut lib: ResMut<Library>,
+    assets: Res<AssetServer>,
+    mut next: ResMut<NextState<Screen>>,
+    screen: Res<State<Screen>>,
+    mut session: Option<ResMut<Session>>,
+    mut draft: Option<ResMut<Draft>>,
+    data: Res<storage::DataDir>,
+) {
+    for intent in intents.read() {
+        match intent.clone() {
+            Intent::Select(i) => {
+                if i < lib.entries.len() {
+                    lib.selected = i;
+                    lib.open_error = None;
+                }
+            }
+            Intent::OpenFile(p) => {
+                library::open_file(&mut lib, &assets, &data, &p);
+            }
+            Intent::ToLobby => match lib.selected() {
+                Some(e) => match e.scenario() {
+                    Some(s) => {
+                        let d = Draft::new(s.clone(), e.file());
+                        commands.insert_resource(d);
+                        next.set(Screen::Lobby);
+                    }
+                    None => {
+                        lib.open_error =
+                            Some("fix this scenario's errors first (they are listed below)".into())
+                    }
+                },
+                None => lib.open_error = Some("choose a scenario first".into()),
+            },
+            Intent::Resume(path) => match resume(&lib, &path) {
+                Ok(s) => {
+                    commands.insert_resource(s);
+                    next.set(Screen::Exercise);
+                }
+                Err(e) => lib.open_error = Some(e),
+            },
+            Intent::BackToPicker => {
+                commands.remove_resource::<Draft>();
+                next.set(Screen::Picker);
+            }
+            Intent::StartExercise => {
+                let Some(d) = draft.as_deref_mut() else {
+                    continue;
+                };
+                match start(d, &data.0) {
+                    Ok(s) => {
+                        commands.insert_resource(s);
+                        next.set(Screen::Exercise);
+                    }
+                    Err(e) => lib.open_error = Some(e),
+                }
+            }
+            Intent::Command(seat, cmd) => {
+                if let Some(s) = session.as_deref_mut() {
+                    let ending = cmd == Command::End;
+                    if s.command(seat, cmd).is_ok() && ending {
+                        next.set(Screen::Debrief);
+                    }
+                }
+            }
+            Intent::View(v) => {
+                if let Some(s) = session.as_deref_mut()
+                    && s.viewing != v
+                {
+                    s.covered = matches!(v, Viewing::Seat(_));
+                    s.viewing = v;
+                }
+            }
+            Intent::Uncover => {
+                if let Some(s) = session.as_deref_mut() {
+                    s.covered = false;
+                }
+            }
+            Intent::Show(target) => {
+                if session.is_some() && *screen.get() != target {
+                    next.set(target);
+                }
+            }
+            Intent::SetLanguage(l) => {
+                if let Some(s) = session.as_deref_mut() {
+                    s.lang = l;
+                }
+                if let Some(d) = draft.as_deref_mut() {
+                    d.lang = l;
+                }
+            }
+            Intent::DismissNotice => {
+                if let Some(s) = session.as_deref_mut() {
+                    s.notice = None;
+                    s.error = None;
+                }
+            }
+            Intent::NewExercise => {
+                commands.remove_resource::<Session>();
+                commands.remove_resource::<Draft>();
+                next.set(Screen::Picker);
+            }
+        }
+    }
+}
+
+/// Lobby → a journaled, started exercise with its seats taken.
+fn start(d: &Draft, data: &std::path::Path) -> Result<Session, String> {
+    let path = d
+        .journal
+        .then(|| storage::new_journal_path(data, &d.scenario.id));
+    let mut s = Session::start(d.scenario.clone(), d.source.clone(), d.seed, path)
+        .map_err(|e| e.to_string())?;
+    s.lang = d.lang;
+    s.round_seconds = d.round_minutes * 60;
+    for (seat, name) in d.names.iter().filter(|(_, n)| !n.trim().is_empty()) {
+        s.command(
+            Seat::Control,
+            Command::TakeSeat {
+                seat: *seat,
+                name: name.trim().to_owned(),
+            },
+        )?;
+    }
+    s.command(Seat::Control, Command::Start)?;
+    Ok(s)
+}
+
+/// Find the journal's scenario (its recorded path, else any library entry with the
+/// same content) and rebuild the exercise.
+fn resume(lib: &Library, path: &std::path::Path) -> Result<Session, String> {
+    let loaded = journal::read(path).map_err(|e| e.to_string())?;
+    let from_file = loaded.header.scenario_path.as_ref().and_then(|p| {
+        let p = PathBuf::from(p);
+        let (s, _) = crate::scenario::load(&p).ok()?;
+        (s.content_hash == loaded.header.scenario_hash).then(|| (Arc::new(s), Some(p)))
+    });
+    let (scenario, source) = match from_file {
+        Some(found) => found,
+        None => match lib.find_by_hash(&loaded.header.scenario_hash) {
+            Some(e) => (
+                e.scenario().cloned().ok_or("scenario not loaded")?,
+                e.file(),
+            ),
+            None => {
+                return Err(format!(
+                    "cannot resume {}: the scenario \"{}\" it was recorded with is not open (or has changed since). Open that scenario file first.",
+                    path.display(),
+                    loaded.header.scenario_id
+                ));
+            }
+        },
+    };
+    Session::resume(&loaded, scenario, source).map_err(|e| e.to_string())
+}

@@ -1,0 +1,766 @@
+//! Screen 3: the facilitator's console and the participants' seat views (hot seat).
+
+use bevy::prelude::*;
+use bevy_egui::{
+    EguiContexts,
+    egui::{self, RichText},
+};
+
+use super::UiState;
+use super::panels;
+use super::widgets::*;
+use crate::app::intent::Intent;
+use crate::app::screen::Screen;
+use crate::app::session::{Session, Viewing};
+use crate::engine::{Command, EventKind, InjectTarget, Phase, Seat, SeatView, evaluate_all};
+use crate::narrate::Narrator;
+use crate::scenario::{StateId, StateSet};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tab {
+    Discussion,
+    Adjudicate,
+    Log,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Adjust {
+    pub a: Option<StateId>,
+    pub b: Option<StateId>,
+    pub delta: i8,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct AdHoc {
+    /// None: public.
+    pub to: Option<StateId>,
+    pub title: String,
+    pub text: String,
+}
+
+pub fn draw(
+    mut contexts: EguiContexts,
+    session: Option<ResMut<Session>>,
+    mut st: ResMut<UiState>,
+    mut out: MessageWriter<Intent>,
+) -> Result {
+    let Some(mut session) = session else {
+        return Ok(());
+    };
+    let ctx = contexts.ctx_mut()?.clone();
+    let mut root = root_ui(&ctx);
+    let ui = &mut root;
+    let mut intents = Vec::new();
+    let scenario = session.scenario.clone();
+    let n = Narrator::new(&scenario, session.lang);
+    let control_view = session.view(Seat::Control).clone();
+
+    shortcuts(&ctx, &session, &control_view, &mut intents, &mut st);
+    top_bar(ui, &n, &session, &control_view, &mut intents);
+    egui::Panel::bottom("exercise-bottom").show(ui, |ui| {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(muted(
+                "Keys: N next step · Space pause/resume · B board · 1–9 hot seat · Esc control · Ctrl +/− scale · H help",
+            ));
+            if let Some(p) = session.journal_path() {
+                ui.label(muted(format!("· journal: {}", p.display())));
+            }
+        });
+    });
+    if let Some(msg) = session.error.clone().or(session.notice.clone()) {
+        egui::Panel::top("exercise-notice").show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                let color = if session.error.is_some() { BAD } else { ACCENT };
+                ui.label(RichText::new(msg).color(color).strong());
+                if button(ui, "Dismiss") {
+                    intents.push(Intent::DismissNotice);
+                }
+            });
+        });
+    }
+    if st.show_help {
+        help(&ctx, &mut st);
+    }
+    match session.viewing {
+        Viewing::Control => console(ui, &n, &mut session, &control_view, &mut st, &mut intents),
+        Viewing::Seat(seat) if session.covered => cover(ui, &n, seat, &mut intents),
+        Viewing::Seat(seat) => {
+            let view = session.view(seat).clone();
+            seat_view(ui, &n, &session, &view, &mut st, &mut intents);
+        }
+    }
+    out.write_batch(intents);
+    Ok(())
+}
+
+/// The step that moves the exercise on, by phase.
+fn next_step(session: &Session, view: &SeatView) -> Option<(String, Intent)> {
+    let c = |cmd| Intent::Command(Seat::Control, cmd);
+    let last = view.round >= session.scenario.round_count();
+    Some(match view.phase {
+        Phase::Setup => ("Start".into(), c(Command::Start)),
+        Phase::Briefing => {
+            let s = session.round_seconds;
+            let label = if s > 0 {
+                format!("Begin deliberation ({} min)", s / 60)
+            } else {
+                "Begin deliberation".into()
+            };
+            (label, c(Command::BeginDeliberation { seconds: s }))
+        }
+        Phase::Deliberation => (
+            "Close deliberation and resolve".into(),
+            c(Command::CloseDeliberation),
+        ),
+        Phase::Debrief if last => ("End the exercise".into(), c(Command::End)),
+        Phase::Debrief => (
+            format!("Open round {}", view.round + 1),
+            c(Command::OpenRound),
+        ),
+        Phase::Ended => ("Go to the debrief".into(), Intent::Show(Screen::Debrief)),
+    })
+}
+
+fn shortcuts(
+    ctx: &egui::Context,
+    session: &Session,
+    view: &SeatView,
+    intents: &mut Vec<Intent>,
+    st: &mut UiState,
+) {
+    if ctx.text_edit_focused() {
+        return;
+    }
+    let pressed = |k| ctx.input(|i| i.key_pressed(k) && !i.modifiers.command);
+    if pressed(egui::Key::Escape) {
+        intents.push(Intent::View(Viewing::Control));
+    }
+    if pressed(egui::Key::H) {
+        st.show_help = !st.show_help;
+    }
+    // The rest are control's: not while a participant has the screen.
+    if session.viewing != Viewing::Control {
+        return;
+    }
+    if pressed(egui::Key::N)
+        && let Some((_, i)) = next_step(session, view)
+    {
+        intents.push(i);
+    }
+    if pressed(egui::Key::Space) && view.started && view.phase != Phase::Ended {
+        let cmd = if view.paused {
+            Command::Resume
+        } else {
+            Command::Pause
+        };
+        intents.push(Intent::Command(Seat::Control, cmd));
+    }
+    if pressed(egui::Key::B) {
+        intents.push(Intent::Show(Screen::Board));
+    }
+    let digits = [
+        egui::Key::Num1,
+        egui::Key::Num2,
+        egui::Key::Num3,
+        egui::Key::Num4,
+        egui::Key::Num5,
+        egui::Key::Num6,
+        egui::Key::Num7,
+        egui::Key::Num8,
+        egui::Key::Num9,
+    ];
+    for (i, k) in digits.into_iter().enumerate() {
+        if i < session.scenario.states.len() && pressed(k) {
+            intents.push(Intent::View(Viewing::Seat(Seat::State(StateId(i as u8)))));
+        }
+    }
+}
+
+fn top_bar(
+    ui: &mut egui::Ui,
+    n: &Narrator,
+    session: &Session,
+    view: &SeatView,
+    intents: &mut Vec<Intent>,
+) {
+    egui::Panel::top("exercise-top").show(ui, |ui| {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(n.scenario.title.get(n.lang))
+                    .size(18.0)
+                    .strong(),
+            );
+            ui.separator();
+            let round = n.scenario.rounds.get(view.round.saturating_sub(1) as usize);
+            ui.label(
+                RichText::new(format!(
+                    "{}/{} · {} · {}{}",
+                    view.round,
+                    n.scenario.round_count(),
+                    round.map(|r| r.title.get(n.lang)).unwrap_or("not started"),
+                    view.phase.label(),
+                    if view.paused { " · PAUSED" } else { "" }
+                ))
+                .size(16.0),
+            );
+            if session.clock.timed && view.phase == Phase::Deliberation {
+                ui.separator();
+                let color = if session.clock.remaining <= 60.0 {
+                    BAD
+                } else {
+                    ACCENT
+                };
+                ui.label(
+                    RichText::new(format!("⏱ {}", clock_text(session.clock.remaining)))
+                        .size(22.0)
+                        .strong()
+                        .color(color),
+                );
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if button(ui, "Board (B)") {
+                    intents.push(Intent::Show(Screen::Board));
+                }
+                let current = match session.viewing {
+                    Viewing::Control => "Exercise control".to_owned(),
+                    Viewing::Seat(s) => n.seat(s),
+                };
+                let mut chosen = session.viewing;
+                egui::ComboBox::from_id_salt("viewing")
+                    .selected_text(current)
+                    .width(260.0)
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(
+                            &mut chosen,
+                            Viewing::Control,
+                            "Exercise control (facilitator)",
+                        );
+                        for seat in Seat::all_player_seats(n.scenario) {
+                            let name = view
+                                .seats
+                                .get(&seat)
+                                .map(|p| format!(" — {p}"))
+                                .unwrap_or_default();
+                            ui.selectable_value(
+                                &mut chosen,
+                                Viewing::Seat(seat),
+                                format!("{}{name}", n.seat(seat)),
+                            );
+                        }
+                    });
+                if chosen != session.viewing {
+                    intents.push(Intent::View(chosen));
+                }
+                ui.label("Screen for:");
+            });
+        });
+        ui.add_space(4.0);
+    });
+}
+
+/// The privacy screen between hot-seat turns.
+fn cover(ui: &mut egui::Ui, n: &Narrator, seat: Seat, intents: &mut Vec<Intent>) {
+    egui::CentralPanel::default()
+        .frame(egui::Frame::new().fill(egui::Color32::from_rgb(0x1d, 0x2b, 0x3a)))
+        .show(ui, |ui| {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() * 0.3);
+                ui.label(
+                    RichText::new("This screen is for")
+                        .size(22.0)
+                        .color(egui::Color32::LIGHT_GRAY),
+                );
+                ui.label(
+                    RichText::new(n.seat(seat))
+                        .size(40.0)
+                        .strong()
+                        .color(egui::Color32::WHITE),
+                );
+                ui.add_space(20.0);
+                ui.label(
+                    RichText::new("Everyone else, please look away.")
+                        .size(18.0)
+                        .color(egui::Color32::LIGHT_GRAY),
+                );
+                ui.add_space(20.0);
+                if primary(ui, true, "Show my view") {
+                    intents.push(Intent::Uncover);
+                }
+                ui.add_space(10.0);
+                if button(ui, "Back to exercise control (Esc)") {
+                    intents.push(Intent::View(Viewing::Control));
+                }
+            });
+        });
+}
+
+fn console(
+    ui: &mut egui::Ui,
+    n: &Narrator,
+    session: &mut Session,
+    view: &SeatView,
+    st: &mut UiState,
+    intents: &mut Vec<Intent>,
+) {
+    let control = |cmd| Intent::Command(Seat::Control, cmd);
+    let cell = std::cell::RefCell::new(std::mem::take(intents));
+    egui::CentralPanel::default().show(ui, |ui| {
+        columns3(
+            ui,
+            380.0,
+            400.0,
+            |ui| {
+                card(ui, "Run the round", |ui| {
+                    if let Some((label, intent)) = next_step(session, view)
+                        && primary(
+                            ui,
+                            !view.paused || view.phase == Phase::Ended,
+                            format!("{label}  (N)"),
+                        )
+                    {
+                        cell.borrow_mut().push(intent);
+                    }
+                    ui.horizontal(|ui| {
+                        if view.started && view.phase != Phase::Ended {
+                            let (label, cmd) = if view.paused {
+                                ("Resume (Space)", Command::Resume)
+                            } else {
+                                ("Pause (Space)", Command::Pause)
+                            };
+                            if button(ui, label) {
+                                cell.borrow_mut().push(control(cmd));
+                            }
+                        }
+                        if view.phase != Phase::Ended && view.started && button(ui, "End now") {
+                            cell.borrow_mut().push(control(Command::End));
+                        }
+                    });
+                    ui.horizontal(|ui| {
+                        ui.label("Clock for next rounds:");
+                        let mut minutes = session.round_seconds / 60;
+                        if ui
+                            .add(
+                                egui::DragValue::new(&mut minutes)
+                                    .range(0..=60)
+                                    .suffix(" min"),
+                            )
+                            .changed()
+                        {
+                            session.round_seconds = minutes * 60;
+                        }
+                    });
+                });
+                ui.add_space(6.0);
+                card(ui, "Seats", |ui| seats(ui, n, view));
+                ui.add_space(6.0);
+                card(ui, "Injects", |ui| {
+                    injects(ui, n, view, &mut cell.borrow_mut())
+                });
+            },
+            |ui| {
+                ui.horizontal(|ui| {
+                    for (tab, label) in [
+                        (Tab::Discussion, "Discussion"),
+                        (Tab::Adjudicate, "Adjudicate & annotate"),
+                        (Tab::Log, "Full log"),
+                    ] {
+                        if ui
+                            .selectable_label(
+                                st.console_tab == tab,
+                                RichText::new(label).size(16.0),
+                            )
+                            .clicked()
+                        {
+                            st.console_tab = tab;
+                        }
+                    }
+                });
+                ui.separator();
+                match st.console_tab {
+                    Tab::Discussion => discussion(ui, n, view),
+                    Tab::Adjudicate => adjudicate(ui, n, view, st, &mut cell.borrow_mut()),
+                    Tab::Log => panels::event_log(ui, n, view),
+                }
+            },
+            |ui| {
+                card(ui, "Tension", |ui| {
+                    panels::tension_table(ui, n, &view.tension, 13.0)
+                });
+                ui.add_space(6.0);
+                card(ui, "Objectives (live)", |ui| {
+                    let outcomes = evaluate_all(n.scenario, &view.events);
+                    panels::objectives(ui, n, &outcomes);
+                });
+            },
+        );
+    });
+    *intents = cell.into_inner();
+}
+
+fn seats(ui: &mut egui::Ui, n: &Narrator, view: &SeatView) {
+    for seat in Seat::all_player_seats(n.scenario) {
+        let name = view.seats.get(&seat);
+        let staged = view.staged.iter().filter(|s| s.seat == seat).count();
+        let is_state = matches!(seat, Seat::State(_));
+        if name.is_none() && !is_state && staged == 0 {
+            continue;
+        }
+        ui.horizontal_wrapped(|ui| {
+            let ready = view.ready.contains(&seat);
+            ui.label(if ready {
+                RichText::new("✔").color(GOOD)
+            } else {
+                RichText::new("·").color(MUTED)
+            });
+            let label = if is_state {
+                RichText::new(n.seat(seat)).strong()
+            } else {
+                RichText::new(n.seat(seat))
+            };
+            ui.label(label);
+            if let Some(name) = name {
+                ui.label(muted(name.clone()));
+            }
+            if staged > 0 {
+                ui.label(muted(format!("{staged} staged")));
+            }
+            if view.turn.is_some() && view.turn == seat.state() && is_state {
+                chip(ui, "turn", ACCENT);
+            }
+        });
+    }
+}
+
+fn injects(ui: &mut egui::Ui, n: &Narrator, view: &SeatView, intents: &mut Vec<Intent>) {
+    for (i, inj) in n.scenario.injects.iter().enumerate() {
+        let fired = view.events.iter().any(
+            |e| matches!(e.kind, EventKind::InjectRevealed { inject, .. } if inject.index() == i),
+        );
+        ui.horizontal_wrapped(|ui| {
+            let when = match &inj.when {
+                crate::scenario::When::Round(r) => format!("R{r}"),
+                crate::scenario::When::Trigger(_) => "trigger".into(),
+                crate::scenario::When::Manual => "manual".into(),
+            };
+            ui.label(RichText::new(when).small().monospace().color(MUTED));
+            if fired {
+                ui.label(RichText::new(format!("✔ {}", inj.title.get(n.lang))).color(GOOD));
+            } else {
+                ui.label(inj.title.get(n.lang));
+                if view.started
+                    && view.phase != Phase::Ended
+                    && button(ui, format!("Reveal {}", inj.id))
+                {
+                    intents.push(Intent::Command(
+                        Seat::Control,
+                        Command::RevealInject {
+                            inject: crate::scenario::InjectId(i as u16),
+                        },
+                    ));
+                }
+            }
+        });
+    }
+}
+
+/// The round's briefing, the questions for the room, and what happened this round.
+fn discussion(ui: &mut egui::Ui, n: &Narrator, view: &SeatView) {
+    if view.round == 0 {
+        ui.label(muted("Start the exercise to open round 1."));
+        return;
+    }
+    let round = &n.scenario.rounds[view.round as usize - 1];
+    card(ui, round.title.get(n.lang), |ui| {
+        let briefing = round.briefing.get(n.lang);
+        if !briefing.is_empty() {
+            ui.label(RichText::new(briefing).italics());
+        }
+        let mut questions: Vec<String> = round
+            .questions
+            .iter()
+            .map(|q| q.get(n.lang).to_owned())
+            .collect();
+        for e in view.events.iter().filter(|e| e.round == view.round) {
+            if let EventKind::InjectRevealed { inject, .. } = e.kind {
+                for q in &n.scenario.inject(inject).questions {
+                    let q = q.get(n.lang).to_owned();
+                    if !questions.contains(&q) {
+                        questions.push(q);
+                    }
+                }
+            }
+        }
+        if !questions.is_empty() {
+            ui.add_space(6.0);
+            ui.label(RichText::new("Questions for the room").strong());
+            for q in questions {
+                ui.label(RichText::new(format!("• {q}")).size(16.0));
+            }
+        }
+    });
+    ui.add_space(6.0);
+    card(ui, "This round", |ui| {
+        for e in view.events.iter().filter(|e| e.round == view.round) {
+            let interesting = matches!(
+                e.kind,
+                EventKind::InjectRevealed { .. }
+                    | EventKind::AdHocInject { .. }
+                    | EventKind::IncidentOpened { .. }
+                    | EventKind::TensionChanged { .. }
+                    | EventKind::Statement { .. }
+                    | EventKind::Attribution { .. }
+                    | EventKind::AttributionAssessed { .. }
+                    | EventKind::Countermeasure { .. }
+                    | EventKind::MessageDelivered { .. }
+                    | EventKind::MessageLost { .. }
+                    | EventKind::MessageDelayed { .. }
+                    | EventKind::ConcernExpired { .. }
+                    | EventKind::ContactsUpdated { .. }
+                    | EventKind::ActionSubmitted { .. }
+            );
+            if !interesting {
+                continue;
+            }
+            if let Some(line) = n.line(e) {
+                ui.horizontal_wrapped(|ui| {
+                    chip(ui, line.kind.label(), OTHER);
+                    ui.label(&line.title);
+                });
+                if let (Some(b), EventKind::InjectRevealed { .. } | EventKind::AdHocInject { .. }) =
+                    (&line.body, &e.kind)
+                {
+                    ui.label(RichText::new(b).small());
+                }
+            }
+        }
+    });
+}
+
+fn adjudicate(
+    ui: &mut egui::Ui,
+    n: &Narrator,
+    view: &SeatView,
+    st: &mut UiState,
+    intents: &mut Vec<Intent>,
+) {
+    let running = view.started && view.phase != Phase::Ended;
+    card(ui, "Adjust a tension", |ui| {
+        ui.horizontal_wrapped(|ui| {
+            state_combo(ui, n, "adjust-a", &mut st.adjust.a);
+            ui.label("and");
+            state_combo(ui, n, "adjust-b", &mut st.adjust.b);
+            ui.add(egui::Slider::new(&mut st.adjust.delta, -30..=30).text("change"));
+        });
+        ui.add(
+            egui::TextEdit::singleline(&mut st.adjust.reason)
+                .hint_text("reason (goes into the record)")
+                .desired_width(f32::INFINITY),
+        );
+        let ok = match (st.adjust.a, st.adjust.b) {
+            _ if !running => Err("only while the exercise runs"),
+            (Some(a), Some(b))
+                if a != b && st.adjust.delta != 0 && !st.adjust.reason.trim().is_empty() =>
+            {
+                Ok(())
+            }
+            (Some(a), Some(b)) if a == b => Err("choose two different States"),
+            (Some(_), Some(_)) if st.adjust.delta == 0 => Err("choose a change"),
+            (Some(_), Some(_)) => Err("say why"),
+            _ => Err("choose two States"),
+        };
+        if button_if(ui, ok, "Apply tension change")
+            && let (Some(a), Some(b)) = (st.adjust.a, st.adjust.b)
+        {
+            intents.push(Intent::Command(
+                Seat::Control,
+                Command::AdjustTension {
+                    a,
+                    b,
+                    delta: st.adjust.delta,
+                    reason: st.adjust.reason.trim().to_owned(),
+                },
+            ));
+            st.adjust.reason.clear();
+            st.adjust.delta = 0;
+        }
+    });
+    ui.add_space(6.0);
+    card(ui, "Add an ad-hoc inject", |ui| {
+        ui.horizontal(|ui| {
+            ui.label("To:");
+            egui::ComboBox::from_id_salt("adhoc-to")
+                .selected_text(
+                    st.adhoc
+                        .to
+                        .map(|s| n.state(s))
+                        .unwrap_or("everyone (public)"),
+                )
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut st.adhoc.to, None, "everyone (public)");
+                    for s in n.scenario.state_ids() {
+                        ui.selectable_value(&mut st.adhoc.to, Some(s), n.state(s));
+                    }
+                });
+        });
+        ui.add(
+            egui::TextEdit::singleline(&mut st.adhoc.title)
+                .hint_text("title")
+                .desired_width(f32::INFINITY),
+        );
+        ui.add(
+            egui::TextEdit::multiline(&mut st.adhoc.text)
+                .hint_text("what happens")
+                .desired_rows(3)
+                .desired_width(f32::INFINITY),
+        );
+        let ok = if !running {
+            Err("only while the exercise runs")
+        } else if st.adhoc.title.trim().is_empty() {
+            Err("give it a title")
+        } else {
+            Ok(())
+        };
+        if button_if(ui, ok, "Send inject") {
+            let audience = match st.adhoc.to {
+                None => InjectTarget::Public,
+                Some(s) => InjectTarget::States(StateSet::one(s)),
+            };
+            intents.push(Intent::Command(
+                Seat::Control,
+                Command::AdHocInject {
+                    audience,
+                    title: st.adhoc.title.trim().to_owned(),
+                    text: st.adhoc.text.trim().to_owned(),
+                },
+            ));
+            st.adhoc = AdHoc::default();
+        }
+    });
+    ui.add_space(6.0);
+    card(
+        ui,
+        "Annotate (for the debrief; only control sees notes)",
+        |ui| {
+            ui.add(
+                egui::TextEdit::multiline(&mut st.note)
+                    .hint_text("observation")
+                    .desired_rows(3)
+                    .desired_width(f32::INFINITY),
+            );
+            if button_if(
+                ui,
+                if st.note.trim().is_empty() {
+                    Err("write something")
+                } else {
+                    Ok(())
+                },
+                "Add note",
+            ) {
+                intents.push(Intent::Command(
+                    Seat::Control,
+                    Command::Annotate {
+                        text: st.note.trim().to_owned(),
+                    },
+                ));
+                st.note.clear();
+            }
+            for e in view.events.iter().rev() {
+                if let EventKind::Annotation { text } = &e.kind {
+                    ui.label(RichText::new(format!("r{} · {text}", e.round)).small());
+                }
+            }
+        },
+    );
+}
+
+fn state_combo(ui: &mut egui::Ui, n: &Narrator, id: &str, value: &mut Option<StateId>) {
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(value.map(|s| n.state(s)).unwrap_or("State…"))
+        .show_ui(ui, |ui| {
+            for s in n.scenario.state_ids() {
+                ui.selectable_value(value, Some(s), n.state(s));
+            }
+        });
+}
+
+fn seat_view(
+    ui: &mut egui::Ui,
+    n: &Narrator,
+    session: &Session,
+    view: &SeatView,
+    st: &mut UiState,
+    intents: &mut Vec<Intent>,
+) {
+    let Some(me) = view.seat.state() else { return };
+    egui::CentralPanel::default().show(ui, |ui| {
+        columns3(
+            ui,
+            400.0,
+            440.0,
+            |ui| {
+                ui.label(RichText::new("Inbox").size(18.0).strong());
+                panels::inbox(ui, n, view);
+            },
+            |ui| {
+                ui.label(RichText::new(n.seat(view.seat)).size(24.0).strong());
+                if let Some(name) = view.seats.get(&view.seat) {
+                    ui.label(muted(name.clone()));
+                }
+                let phase_hint = match view.phase {
+                    Phase::Briefing => "Briefing: read your inbox and discuss. Actions open when control begins deliberation.",
+                    Phase::Deliberation if view.paused => "Paused by exercise control.",
+                    Phase::Deliberation => "Deliberation: stage your actions, then mark your team ready.",
+                    Phase::Debrief => "Debrief: outcomes are in your inbox. Discuss what happened.",
+                    Phase::Ended => "The exercise has ended.",
+                    Phase::Setup => "Waiting for the exercise to start.",
+                };
+                ui.label(RichText::new(phase_hint).color(ACCENT));
+                if session.clock.timed && view.phase == Phase::Deliberation {
+                    ui.label(RichText::new(format!("⏱ {} left", clock_text(session.clock.remaining))).size(18.0).strong());
+                }
+                ui.add_space(6.0);
+                card(ui, "Compose an action", |ui| {
+                    if let Some(i) = panels::composer(ui, n, view, &mut st.composer) {
+                        intents.push(i);
+                    }
+                });
+                ui.add_space(6.0);
+                card(ui, &format!("Staged this round (up to {} per seat)", n.scenario.actions_per_round), |ui| {
+                    if let Some(i) = panels::staged(ui, n, view) {
+                        intents.push(i);
+                    }
+                });
+                ui.add_space(6.0);
+                card(ui, "Messages", |ui| panels::messages(ui, n, view));
+            },
+            |ui| {
+                card(ui, &format!("{} — relations", n.state(me)), |ui| panels::relations(ui, n, view, me));
+                ui.add_space(6.0);
+                card(ui, "What you know", |ui| panels::facts(ui, n, view));
+                ui.add_space(6.0);
+                card(ui, "Contact-point directory (measure 8)", |ui| panels::directory(ui, n, view));
+            },
+        );
+    });
+}
+
+fn help(ctx: &egui::Context, st: &mut UiState) {
+    egui::Window::new("How to run an exercise").collapsible(false).resizable(false).show(ctx, |ui| {
+        for line in [
+            "1. Briefing: the round's injects are out. Read them to the room and use the questions.",
+            "2. Begin deliberation (N): seats stage actions; the clock runs.",
+            "3. Hot seat: pick a seat at the top right (or press 1–9). A privacy screen hides it until its team clicks.",
+            "4. Close and resolve (N): actions take effect; outcomes go to each seat's inbox.",
+            "5. Debrief the round with the questions, annotate, adjust tensions if the room's play calls for it.",
+            "6. Open the next round (N). After the last round, end the exercise for the debrief and report.",
+            "Board (B) shows a projector view. Space pauses. Everything is journaled as it happens.",
+        ] {
+            ui.label(line);
+        }
+        if button(ui, "Close help") {
+            st.show_help = false;
+        }
+    });
+}

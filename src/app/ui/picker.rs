@@ -1,0 +1,213 @@
+//! Screen 1: choose a scenario, open a file, or resume an unfinished exercise.
+
+use bevy::prelude::*;
+use bevy_egui::{
+    EguiContexts,
+    egui::{self, RichText},
+};
+
+use super::UiState;
+use super::widgets::*;
+use crate::app::intent::Intent;
+use crate::app::library::{Library, Source};
+use crate::narrate::Narrator;
+use crate::scenario::{Lang, Severity};
+
+pub fn draw(
+    mut contexts: EguiContexts,
+    lib: Res<Library>,
+    mut ui_state: ResMut<UiState>,
+    mut out: MessageWriter<Intent>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let mut root = root_ui(&ctx);
+    let ui = &mut root;
+    let mut intents = Vec::new();
+    egui::Panel::top("picker-top").show(ui, |ui| {
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("cbm-ttx").size(26.0).strong().color(ACCENT));
+            ui.label(muted(
+                "Tabletop exercises on OSCE cyber/ICT confidence-building measures 2 and 8",
+            ));
+        });
+        ui.add_space(6.0);
+    });
+    egui::Panel::left("picker-list").exact_size(380.0).show(ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            card(ui, "Scenarios", |ui| {
+                for (i, e) in lib.entries.iter().enumerate() {
+                    let mut label = e.label();
+                    if matches!(e.source, Source::Bundled(_)) {
+                        label.push_str("  · bundled");
+                    }
+                    let bad = e.report().is_some_and(|r| r.has_errors()) || e.load_error.is_some();
+                    let text = if bad { RichText::new(format!("⚠ {label}")).color(BAD) } else { RichText::new(label) };
+                    if ui.selectable_label(lib.selected == i, text).clicked() {
+                        intents.push(Intent::Select(i));
+                    }
+                }
+            });
+            ui.add_space(8.0);
+            card(ui, "Open a scenario file", |ui| {
+                let r = ui.add(
+                    egui::TextEdit::singleline(&mut ui_state.path_input)
+                        .hint_text("/path/to/scenario.ron")
+                        .desired_width(f32::INFINITY),
+                );
+                let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if (button(ui, "Open") || enter) && !ui_state.path_input.trim().is_empty() {
+                    intents.push(Intent::OpenFile(ui_state.path_input.trim().into()));
+                }
+                if let Some(err) = &lib.open_error {
+                    ui.label(RichText::new(err).color(BAD));
+                }
+            });
+            ui.add_space(8.0);
+            card(ui, "Unfinished exercises", |ui| {
+                let open: Vec<_> = lib.journals.iter().filter(|j| !j.ended).take(8).collect();
+                if open.is_empty() {
+                    ui.label(muted("None. Every exercise is journaled as it runs; if the app closes mid-round it can be resumed here."));
+                }
+                for j in open {
+                    ui.horizontal_wrapped(|ui| {
+                        let name = j.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+                        ui.label(RichText::new(&j.header.scenario_id).strong());
+                        ui.label(muted(format!("round {}, {} events{}", j.round, j.events, if j.torn { ", torn tail" } else { "" })));
+                        if button(ui, format!("Resume {name}")) {
+                            intents.push(Intent::Resume(j.path.clone()));
+                        }
+                    });
+                }
+            });
+        });
+    });
+    egui::CentralPanel::default().show(ui, |ui| {
+        egui::ScrollArea::vertical().show(ui, |ui| details(ui, &lib, &mut intents));
+    });
+    out.write_batch(intents);
+    Ok(())
+}
+
+fn details(ui: &mut egui::Ui, lib: &Library, intents: &mut Vec<Intent>) {
+    let Some(e) = lib.selected() else {
+        ui.label("No scenario.");
+        return;
+    };
+    if let Some(err) = &e.load_error {
+        card(ui, "This file cannot be read", |ui| {
+            ui.label(RichText::new(err).color(BAD));
+        });
+        return;
+    }
+    let Some(report) = e.report() else {
+        ui.label(muted("Loading…"));
+        return;
+    };
+    if let Some(s) = e.scenario() {
+        let lang = s.languages.first().copied().unwrap_or(Lang::En);
+        let n = Narrator::new(s, lang);
+        card(ui, "", |ui| {
+            ui.label(RichText::new(s.title.get(lang)).size(26.0).strong());
+            ui.label(muted(format!(
+                "{} · version {} · {} · languages: {}",
+                if s.author.is_empty() {
+                    "unknown author"
+                } else {
+                    &s.author
+                },
+                if s.version.is_empty() {
+                    "—"
+                } else {
+                    &s.version
+                },
+                report.file,
+                s.languages
+                    .iter()
+                    .map(|l| l.native_name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+            if e.reloads > 0 {
+                ui.label(
+                    RichText::new(format!("Reloaded from disk {} time(s)", e.reloads))
+                        .color(ACCENT),
+                );
+            }
+            ui.add_space(6.0);
+            ui.label(RichText::new(s.summary.get(lang)).size(16.0));
+            ui.add_space(10.0);
+            if primary(ui, true, "Continue to the lobby  »") {
+                intents.push(Intent::ToLobby);
+            }
+        });
+        ui.add_space(8.0);
+        ui.columns(2, |cols| {
+            card(&mut cols[0], &format!("{} States", s.states.len()), |ui| {
+                for st in s.state_ids() {
+                    let def = s.state(st);
+                    ui.label(RichText::new(n.state(st)).strong());
+                    let bodies: Vec<&str> = def.bodies.iter().map(|b| b.name.get(lang)).collect();
+                    ui.label(RichText::new(bodies.join(" · ")).small().color(MUTED));
+                }
+            });
+            card(&mut cols[1], &format!("{} rounds", s.rounds.len()), |ui| {
+                for (i, r) in s.rounds.iter().enumerate() {
+                    ui.label(format!("{}. {}", i + 1, r.title.get(lang)));
+                }
+                ui.add_space(6.0);
+                ui.label(muted(format!(
+                    "{} incidents · {} injects · {} objectives · {} actions per seat and round{}",
+                    s.incidents.len(),
+                    s.injects.len(),
+                    s.objectives.len(),
+                    s.actions_per_round,
+                    if s.round_seconds > 0 {
+                        format!(" · {} min clock", s.round_seconds / 60)
+                    } else {
+                        String::new()
+                    }
+                )));
+            });
+        });
+        ui.add_space(8.0);
+        card(ui, "Objectives", |ui| {
+            for o in &s.objectives {
+                ui.label(format!("• {}", o.title.get(lang)));
+            }
+        });
+    } else {
+        card(ui, "This scenario has errors", |ui| {
+            ui.label("Fix them in the file; the list updates when you save.");
+        });
+    }
+    if !report.diagnostics.is_empty() {
+        ui.add_space(8.0);
+        let errors = report.errors().count();
+        let title = format!(
+            "{} error(s), {} warning(s)",
+            errors,
+            report.warnings().count()
+        );
+        card(ui, &title, |ui| {
+            for d in &report.diagnostics {
+                let color = if d.severity == Severity::Error {
+                    BAD
+                } else {
+                    WARN
+                };
+                ui.label(
+                    RichText::new(format!(
+                        "{}:{}:{}  {}",
+                        report.file, d.line, d.col, d.message
+                    ))
+                    .color(color)
+                    .monospace(),
+                );
+                if let Some(h) = &d.hint {
+                    ui.label(RichText::new(format!("    hint: {h}")).small().color(MUTED));
+                }
+            }
+        });
+    }
+}

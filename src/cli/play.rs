@@ -1,0 +1,32 @@
+//! `cbm-ttx play [SCENARIO]`: the app. `--screenshot` renders one screen to a PNG and exits.
+
+use std::path::PathBuf;
+
+use crate::app::{self, AppOptions, Screen};
+
+#[derive(Debug, Default, clap::Args)]
+pub struct Args {
+    /// A scenario file to open (default: the bundled reference scenario).
+    pub scenario: Option<PathBuf>,
+    /// Render a screen with demonstration content, write it as PNG to this path, and exit.
+    #[arg(long)]
+    pub screenshot: Option<PathBuf>,
+    /// The screen for --screenshot.
+    #[arg(long, value_enum, default_value_t = Screen::Picker, requires = "screenshot")]
+    pub screen: Screen,
+    /// UI scale, e.g. 1.5 for a projector.
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f32,
+    /// With --screenshot --screen exercise: show this seat's view, e.g. `ardenia` or `ardenia/cert`.
+    #[arg(long, requires = "screenshot")]
+    pub seat: Option<String>,
+}
+
+pub fn run(args: &Args) -> i32 {
+    app::run(AppOptions {
+        scenario: args.scenario.clone(),
+        screenshot: args.screenshot.clone().map(|p| (p, args.screen)),
+        scale: args.scale,
+        seat: args.seat.clone(),
+    })
+}
