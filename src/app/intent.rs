@@ -91,6 +91,7 @@ pub fn handle_intents(
     mut session: Option<ResMut<Session>>,
     mut draft: Option<ResMut<Draft>>,
     data: Res<storage::DataDir>,
+    options: Option<Res<super::AppOptions>>,
 ) {
     for intent in intents.read() {
         match intent.clone() {
@@ -106,7 +107,10 @@ pub fn handle_intents(
             Intent::ToLobby => match lib.selected() {
                 Some(e) => match e.scenario() {
                     Some(s) => {
-                        let d = Draft::new(s.clone(), e.file());
+                        let mut d = Draft::new(s.clone(), e.file());
+                        if let Some(l) = options.as_ref().and_then(|o| o.lang).filter(|l| s.languages.contains(l)) {
+                            d.lang = l;
+                        }
                         commands.insert_resource(d);
                         next.set(Screen::Lobby);
                     }

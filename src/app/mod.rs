@@ -36,6 +36,8 @@ pub struct AppOptions {
     pub scale: f32,
     /// With a screenshot of the exercise: show this seat's view (`ardenia`, `ardenia/cert`).
     pub seat: Option<String>,
+    /// Language of scenario text (if the scenario has it).
+    pub lang: Option<crate::scenario::Lang>,
 }
 
 /// Logic without drawing: screens, the scenario library, the session and its clock.

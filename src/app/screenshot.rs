@@ -78,6 +78,7 @@ fn drive(
             entry.file(),
             target,
             options.seat.as_deref(),
+            options.lang,
         );
         progress.staged = true;
         progress.frames = 0;
@@ -101,11 +102,15 @@ fn stage(
     source: Option<PathBuf>,
     target: Screen,
     seat: Option<&str>,
+    lang: Option<crate::scenario::Lang>,
 ) {
     match target {
         Screen::Picker => {}
         Screen::Lobby => {
-            let mut d = Draft::new(scenario, source);
+            let mut d = Draft::new(scenario.clone(), source);
+            if let Some(l) = lang.filter(|l| scenario.languages.contains(l)) {
+                d.lang = l;
+            }
             let names = [
                 "Ministry team A",
                 "Team Borovia",
@@ -123,6 +128,9 @@ fn stage(
             let Ok(mut s) = Session::start(scenario.clone(), source, scenario.seed, None) else {
                 return;
             };
+            if let Some(l) = lang.filter(|l| scenario.languages.contains(l)) {
+                s.lang = l;
+            }
             for (i, st) in scenario.state_ids().enumerate() {
                 let _ = s.command(
                     Seat::Control,

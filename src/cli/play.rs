@@ -20,6 +20,13 @@ pub struct Args {
     /// With --screenshot --screen exercise: show this seat's view, e.g. `ardenia` or `ardenia/cert`.
     #[arg(long, requires = "screenshot")]
     pub seat: Option<String>,
+    /// Language of the scenario's text: en, fr, de, it, ru or es (if the scenario has it).
+    #[arg(long, value_parser = parse_lang)]
+    pub lang: Option<crate::scenario::Lang>,
+}
+
+fn parse_lang(s: &str) -> Result<crate::scenario::Lang, String> {
+    crate::scenario::Lang::from_code(s).ok_or_else(|| format!("unknown language {s:?}: use en, fr, de, it, ru or es"))
 }
 
 pub fn run(args: &Args) -> i32 {
@@ -28,5 +35,6 @@ pub fn run(args: &Args) -> i32 {
         screenshot: args.screenshot.clone().map(|p| (p, args.screen)),
         scale: args.scale,
         seat: args.seat.clone(),
+        lang: args.lang,
     })
 }

@@ -446,3 +446,41 @@ mod panels {
         assert_eq!(out, Some(Intent::Command(me, Command::Ready)));
     }
 }
+
+mod fonts {
+    use bevy_egui::egui::{self, FontId};
+    use cbm_ttx::scenario::{Lang, Text};
+
+    use crate::common::*;
+
+    /// Every symbol the UI draws (✔ comes from the emoji fallback font, where egui's
+    /// has_glyph gives a false negative; it is checked on screenshots) and every Russian text of the reference scenario
+    /// render with the fonts the app ships (no empty boxes).
+    #[test]
+    fn cyrillic_scenario_text_and_ui_symbols_have_glyphs() {
+        let ctx = egui::Context::default();
+        ctx.run_ui(egui::RawInput::default(), |_| {}).textures_delta.clear();
+        let font = FontId::proportional(15.0);
+        let s = cascade();
+        let mut texts: Vec<String> = vec!["·»–—•…‹⏱×".into()];
+        let mut add = |t: &Text| {
+            if let Text::Translated(map) = t
+                && let Some(ru) = map.get("ru")
+            {
+                texts.push(ru.clone());
+            }
+        };
+        add(&s.title);
+        add(&s.summary);
+        s.states.iter().for_each(|st| add(&st.name));
+        s.injects.iter().for_each(|i| add(&i.text));
+        s.rounds.iter().for_each(|r| add(&r.title));
+        assert!(texts.len() > 10, "the reference scenario has Russian texts");
+        assert!(texts.iter().any(|t| t.contains("Ардения")));
+        for t in texts {
+            let missing: String = t.chars().filter(|c| !ctx.fonts_mut(|f| f.has_glyph(&font, *c))).collect();
+            assert!(missing.is_empty(), "no glyph for {missing:?} in {t:?}");
+        }
+        assert_eq!(s.title.get(Lang::Ru), "Каскад: зима инцидентов");
+    }
+}

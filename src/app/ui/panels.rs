@@ -688,7 +688,7 @@ pub fn objectives(ui: &mut Ui, n: &Narrator, outcomes: &[Outcome]) {
     for (o, out) in n.scenario.objectives.iter().zip(outcomes) {
         let (text, color) = match out.status {
             Status::Met => ("✔ met", GOOD),
-            Status::NotMet => ("✘ not met", BAD),
+            Status::NotMet => ("× not met", BAD),
             Status::Pending => ("… pending", MUTED),
         };
         ui.horizontal_wrapped(|ui| {

@@ -42,7 +42,7 @@ pub fn draw(
                         label.push_str("  · bundled");
                     }
                     let bad = e.report().is_some_and(|r| r.has_errors()) || e.load_error.is_some();
-                    let text = if bad { RichText::new(format!("⚠ {label}")).color(BAD) } else { RichText::new(label) };
+                    let text = if bad { RichText::new(format!("! {label}")).color(BAD) } else { RichText::new(label) };
                     if ui.selectable_label(lib.selected == i, text).clicked() {
                         intents.push(Intent::Select(i));
                     }
