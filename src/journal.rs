@@ -356,6 +356,31 @@ impl Writer {
     }
 }
 
+/// Start a new journal that continues `loaded` from the start of `round`: the events
+/// before that round are copied, and the header records where they came from.
+pub fn fork(
+    loaded: &Loaded,
+    round: u8,
+    path: &Path,
+    durability: Durability,
+) -> Result<(Writer, Vec<Event>), JournalError> {
+    let events = crate::engine::history::before_round(&loaded.events, round).ok_or_else(|| {
+        JournalError::Replay {
+            path: loaded.path.display().to_string(),
+            source: ReplayError::NoSuchRound { round },
+        }
+    })?;
+    let mut header = loaded.header.clone();
+    header.origin = Some(ForkOrigin {
+        journal: loaded.path.display().to_string(),
+        round,
+        events: events.len() as u32,
+    });
+    let mut w = Writer::create(path, &header, durability)?;
+    w.append(events)?;
+    Ok((w, events.to_vec()))
+}
+
 pub fn side_path(path: &Path) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(".torn");

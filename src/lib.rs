@@ -9,5 +9,6 @@ pub mod cli;
 pub mod engine;
 pub mod journal;
 pub mod narrate;
+pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -23,6 +23,10 @@ enum Command {
     Validate(cli::validate::Args),
     /// Play whole exercises with bot players and summarise the outcomes.
     Simulate(cli::simulate::Args),
+    /// Write the after-action report (HTML and Markdown) of an exercise journal.
+    Report(cli::report::Args),
+    /// Export a scenario's Master Scenario Events List as CSV.
+    Msel(cli::msel::Args),
 }
 
 fn main() {
@@ -32,6 +36,8 @@ fn main() {
         Some(Command::Play(a)) => cli::play::run(a),
         Some(Command::Validate(a)) => cli::validate::run(a),
         Some(Command::Simulate(a)) => cli::simulate::run(a),
+        Some(Command::Report(a)) => cli::report::run(a),
+        Some(Command::Msel(a)) => cli::msel::run(a),
     };
     std::process::exit(code);
 }

@@ -39,6 +39,30 @@ pub enum Intent {
     DismissNotice,
     /// Leave the debrief for a new exercise.
     NewExercise,
+    /// Picker: step through a journal.
+    Replay(PathBuf),
+    /// Replay: show this round.
+    ReplayRound(u8),
+    /// Replay: as this seat (or control) saw it.
+    ReplayView(Viewing),
+    /// Replay: start a new exercise from the start of the shown round.
+    Fork,
+}
+
+/// A recorded exercise being stepped through.
+#[derive(Resource, Debug)]
+pub struct Replay {
+    pub scenario: Arc<Scenario>,
+    pub source: Option<PathBuf>,
+    pub loaded: journal::Loaded,
+    pub round: u8,
+    pub viewing: Viewing,
+}
+
+impl Replay {
+    pub fn last_round(&self) -> u8 {
+        crate::engine::history::last_round(&self.loaded.events).max(1)
+    }
 }
 
 /// The lobby's settings before the exercise starts.
@@ -92,6 +116,7 @@ pub fn handle_intents(
     mut draft: Option<ResMut<Draft>>,
     data: Res<storage::DataDir>,
     options: Option<Res<super::AppOptions>>,
+    mut replay: Option<ResMut<Replay>>,
 ) {
     for intent in intents.read() {
         match intent.clone() {
@@ -108,7 +133,11 @@ pub fn handle_intents(
                 Some(e) => match e.scenario() {
                     Some(s) => {
                         let mut d = Draft::new(s.clone(), e.file());
-                        if let Some(l) = options.as_ref().and_then(|o| o.lang).filter(|l| s.languages.contains(l)) {
+                        if let Some(l) = options
+                            .as_ref()
+                            .and_then(|o| o.lang)
+                            .filter(|l| s.languages.contains(l))
+                        {
                             d.lang = l;
                         }
                         commands.insert_resource(d);
@@ -187,7 +216,38 @@ pub fn handle_intents(
             Intent::NewExercise => {
                 commands.remove_resource::<Session>();
                 commands.remove_resource::<Draft>();
+                commands.remove_resource::<Replay>();
                 next.set(Screen::Picker);
+            }
+            Intent::Replay(path) => match open_replay(&lib, &path) {
+                Ok(r) => {
+                    commands.insert_resource(r);
+                    next.set(Screen::Replay);
+                }
+                Err(e) => lib.open_error = Some(e),
+            },
+            Intent::ReplayRound(r) => {
+                if let Some(rp) = replay.as_deref_mut() {
+                    rp.round = r.clamp(1, rp.last_round());
+                }
+            }
+            Intent::ReplayView(v) => {
+                if let Some(rp) = replay.as_deref_mut() {
+                    rp.viewing = v;
+                }
+            }
+            Intent::Fork => {
+                let Some(rp) = replay.as_deref() else {
+                    continue;
+                };
+                match fork(rp, &data.0) {
+                    Ok(s) => {
+                        commands.remove_resource::<Replay>();
+                        commands.insert_resource(s);
+                        next.set(Screen::Exercise);
+                    }
+                    Err(e) => lib.open_error = Some(e),
+                }
             }
         }
     }
@@ -215,30 +275,76 @@ fn start(d: &Draft, data: &std::path::Path) -> Result<Session, String> {
     Ok(s)
 }
 
-/// Find the journal's scenario (its recorded path, else any library entry with the
-/// same content) and rebuild the exercise.
-fn resume(lib: &Library, path: &std::path::Path) -> Result<Session, String> {
+/// Open a journal for replay.
+fn open_replay(lib: &Library, path: &std::path::Path) -> Result<Replay, String> {
     let loaded = journal::read(path).map_err(|e| e.to_string())?;
+    let (scenario, source) = scenario_of(lib, &loaded, path)?;
+    // Make sure the record is sound before showing it.
+    crate::engine::Game::replay(scenario.clone(), loaded.header.seed, loaded.events.clone())
+        .map_err(|e| e.to_string())?;
+    Ok(Replay {
+        scenario,
+        source,
+        loaded,
+        round: 1,
+        viewing: Viewing::Control,
+    })
+}
+
+/// A new exercise from the start of the replay's round, journaled with its origin.
+fn fork(rp: &Replay, data: &std::path::Path) -> Result<Session, String> {
+    let path = storage::new_journal_path(data, &rp.scenario.id);
+    let (writer, events) = journal::fork(&rp.loaded, rp.round, &path, journal::Durability::Sync)
+        .map_err(|e| e.to_string())?;
+    let game = crate::engine::Game::replay(rp.scenario.clone(), rp.loaded.header.seed, events)
+        .map_err(|e| e.to_string())?;
+    let mut s = Session::continue_with(rp.scenario.clone(), rp.source.clone(), game, writer);
+    let open = if rp.round == 1 {
+        Command::Start
+    } else {
+        Command::OpenRound
+    };
+    s.command(Seat::Control, open)?;
+    s.notice = Some(format!(
+        "Forked from round {} of {}: play it again with different choices.",
+        rp.round,
+        rp.loaded.path.display()
+    ));
+    Ok(s)
+}
+
+type Found = (Arc<Scenario>, Option<PathBuf>);
+
+fn scenario_of(
+    lib: &Library,
+    loaded: &journal::Loaded,
+    path: &std::path::Path,
+) -> Result<Found, String> {
     let from_file = loaded.header.scenario_path.as_ref().and_then(|p| {
         let p = PathBuf::from(p);
         let (s, _) = crate::scenario::load(&p).ok()?;
         (s.content_hash == loaded.header.scenario_hash).then(|| (Arc::new(s), Some(p)))
     });
-    let (scenario, source) = match from_file {
-        Some(found) => found,
+    match from_file {
+        Some(found) => Ok(found),
         None => match lib.find_by_hash(&loaded.header.scenario_hash) {
-            Some(e) => (
+            Some(e) => Ok((
                 e.scenario().cloned().ok_or("scenario not loaded")?,
                 e.file(),
-            ),
-            None => {
-                return Err(format!(
-                    "cannot resume {}: the scenario \"{}\" it was recorded with is not open (or has changed since). Open that scenario file first.",
-                    path.display(),
-                    loaded.header.scenario_id
-                ));
-            }
+            )),
+            None => Err(format!(
+                "cannot open {}: the scenario \"{}\" it was recorded with is not open (or has changed since). Open that scenario file first.",
+                path.display(),
+                loaded.header.scenario_id
+            )),
         },
-    };
+    }
+}
+
+/// Find the journal's scenario (its recorded path, else any library entry with the
+/// same content) and rebuild the exercise.
+fn resume(lib: &Library, path: &std::path::Path) -> Result<Session, String> {
+    let loaded = journal::read(path).map_err(|e| e.to_string())?;
+    let (scenario, source) = scenario_of(lib, &loaded, path)?;
     Session::resume(&loaded, scenario, source).map_err(|e| e.to_string())
 }

@@ -15,4 +15,6 @@ pub enum Screen {
     Board,
     /// Objectives, tensions, actions per State and measure, notes.
     Debrief,
+    /// Step through a recorded exercise round by round, as control or any seat; fork it.
+    Replay,
 }

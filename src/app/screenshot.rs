@@ -106,6 +106,27 @@ fn stage(
 ) {
     match target {
         Screen::Picker => {}
+        Screen::Replay => {
+            let game = crate::sim::play(scenario.clone(), scenario.seed, Policy::Random);
+            let loaded = crate::journal::Loaded {
+                path: "demonstration.jsonl".into(),
+                header: crate::journal::Header::new(&scenario, scenario.seed),
+                events: game.events().to_vec(),
+                torn: None,
+            };
+            let viewing = match seat.and_then(|k| Seat::parse(k, &scenario)) {
+                Some(seat) => Viewing::Seat(seat),
+                None => Viewing::Control,
+            };
+            commands.insert_resource(super::intent::Replay {
+                scenario,
+                source,
+                loaded,
+                round: 2,
+                viewing,
+            });
+            next.set(Screen::Replay);
+        }
         Screen::Lobby => {
             let mut d = Draft::new(scenario.clone(), source);
             if let Some(l) = lang.filter(|l| scenario.languages.contains(l)) {

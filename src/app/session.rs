@@ -93,6 +93,16 @@ impl Session {
         Ok(s)
     }
 
+    /// Continue a game (a fork) with its own, already written, journal.
+    pub fn continue_with(
+        scenario: Arc<Scenario>,
+        source: Option<PathBuf>,
+        game: Game,
+        journal: Writer,
+    ) -> Session {
+        Session::with(scenario, source, game, Some(journal))
+    }
+
     fn with(
         scenario: Arc<Scenario>,
         source: Option<PathBuf>,

@@ -25,8 +25,9 @@ pub struct Args {
     pub lang: Option<crate::scenario::Lang>,
 }
 
-fn parse_lang(s: &str) -> Result<crate::scenario::Lang, String> {
-    crate::scenario::Lang::from_code(s).ok_or_else(|| format!("unknown language {s:?}: use en, fr, de, it, ru or es"))
+pub fn parse_lang(s: &str) -> Result<crate::scenario::Lang, String> {
+    crate::scenario::Lang::from_code(s)
+        .ok_or_else(|| format!("unknown language {s:?}: use en, fr, de, it, ru or es"))
 }
 
 pub fn run(args: &Args) -> i32 {

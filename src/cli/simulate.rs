@@ -9,8 +9,9 @@ use crate::sim::{self, Policy};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The scenario file (RON).
-    pub scenario: PathBuf,
+    /// The scenario file (RON). With --from: the journal's scenario, if its recorded path is gone.
+    #[arg(required_unless_present = "from")]
+    pub scenario: Option<PathBuf>,
     /// Exercises to play per policy.
     #[arg(long, default_value_t = 100)]
     pub runs: usize,
@@ -23,22 +24,65 @@ pub struct Args {
     /// Write each game's journal into this directory.
     #[arg(long)]
     pub journal_dir: Option<PathBuf>,
+    /// Continue a recorded exercise instead of starting fresh ("what if, from round N?").
+    #[arg(long, requires = "round")]
+    pub from: Option<PathBuf>,
+    /// With --from: bots take over from the start of this round.
+    #[arg(long, requires = "from")]
+    pub round: Option<u8>,
 }
 
 pub fn run(args: &Args) -> i32 {
-    let (scenario, _warnings) = match scenario::load(&args.scenario) {
-        Ok(s) => s,
-        Err(e) => {
-            match e.report() {
-                Some(r) => eprint!("{}", r.render(false)),
-                None => eprintln!("{e}"),
+    let record = match &args.from {
+        Some(path) => match crate::journal::read(path) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                eprintln!("simulate: {e}");
+                return 1;
             }
-            eprintln!(
-                "cannot simulate: fix the scenario first (cbm-ttx validate {})",
-                args.scenario.display()
-            );
+        },
+        None => None,
+    };
+    let scenario = match (&record, &args.scenario) {
+        (Some(l), given) => match super::scenario_for(l, given.as_deref()) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("simulate: {e}");
+                return 1;
+            }
+        },
+        (None, Some(path)) => match scenario::load(path) {
+            Ok((s, _)) => s,
+            Err(e) => {
+                match e.report() {
+                    Some(r) => eprint!("{}", r.render(false)),
+                    None => eprintln!("{e}"),
+                }
+                eprintln!(
+                    "cannot simulate: fix the scenario first (cbm-ttx validate {})",
+                    path.display()
+                );
+                return 1;
+            }
+        },
+        (None, None) => {
+            eprintln!("simulate: give a scenario file, or --from JOURNAL --round N");
             return 1;
         }
+    };
+    let start = match (&record, args.round) {
+        (Some(l), Some(round)) => match crate::engine::history::before_round(&l.events, round) {
+            Some(cut) => Some(cut.to_vec()),
+            None => {
+                eprintln!(
+                    "simulate: round {round} never opened in {} (it reaches round {})",
+                    l.path.display(),
+                    crate::engine::history::last_round(&l.events)
+                );
+                return 1;
+            }
+        },
+        _ => None,
     };
     let seed = args.seed.unwrap_or(scenario.seed);
     let policies = if args.policy.is_empty() {
@@ -52,10 +96,17 @@ pub fn run(args: &Args) -> i32 {
         seed,
         policies,
         journal_dir: args.journal_dir.as_deref(),
+        start: start.as_deref(),
     };
     let started = std::time::Instant::now();
     match sim::simulate(scenario.clone(), &opts) {
         Ok(summaries) => {
+            if let (Some(l), Some(round)) = (&record, args.round) {
+                println!(
+                    "continuing {} from the start of round {round}",
+                    l.path.display()
+                );
+            }
             print!("{}", sim::render(&scenario, &summaries, seed));
             // Timing goes to stderr: stdout is the same bytes for the same arguments.
             let games = args.runs * opts.policies.len();

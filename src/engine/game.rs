@@ -28,6 +28,8 @@ pub enum ReplayError {
     },
     #[error("event {seq} refers to something the scenario does not have")]
     Inconsistent { seq: u32 },
+    #[error("round {round} never opened in this record")]
+    NoSuchRound { round: u8 },
 }
 
 impl Game {

@@ -11,6 +11,7 @@ pub mod command;
 pub mod event;
 pub mod execute;
 pub mod game;
+pub mod history;
 pub mod integrity;
 pub mod objectives;
 pub mod resolve;

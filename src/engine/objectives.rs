@@ -255,11 +255,13 @@ fn evaluate_with(
                 .filter(|e| matches!(&e.kind, EventKind::Attribution { by: who, .. } if by.is_none_or(|s| *who == s)))
                 .map(|e| e.seq)
                 .collect();
-            let who = by
-                .map(|s| name(scenario, s).to_owned())
-                .unwrap_or_else(|| "no State".into());
-            let expected = format!("{who} attributes publicly before round {round}");
-            let expected = format!("not: {expected}");
+            let expected = match by {
+                Some(s) => format!(
+                    "{} makes no public attribution before round {round}",
+                    name(scenario, *s)
+                ),
+                None => format!("no public attribution before round {round}"),
+            };
             if !early.is_empty() {
                 let r = events
                     .iter()

@@ -112,6 +112,8 @@ pub struct Options<'a> {
     pub seed: u64,
     pub policies: Vec<Policy>,
     pub journal_dir: Option<&'a Path>,
+    /// Continue from this record (a journal cut at a round) instead of from the start.
+    pub start: Option<&'a [Event]>,
 }
 
 /// The seed of run `i`: consecutive runs get unrelated streams.
@@ -135,7 +137,20 @@ pub fn simulate(
         };
         for i in 0..opts.runs {
             let seed = run_seed(opts.seed, i);
-            let game = play(scenario.clone(), seed, *policy);
+            let game = match opts.start {
+                None => play(scenario.clone(), seed, *policy),
+                Some(record) => {
+                    // The record replays the same whatever the seed; the seed drives what follows.
+                    let mut g = Game::replay(scenario.clone(), seed, record.to_vec()).map_err(
+                        |source| journal::JournalError::Replay {
+                            path: "--from".into(),
+                            source,
+                        },
+                    )?;
+                    play_rounds(&mut g, *policy);
+                    g
+                }
+            };
             if let Some(dir) = opts.journal_dir {
                 let path = dir.join(format!("{}-{}-{:05}.jsonl", scenario.id, policy.name(), i));
                 let header = journal::Header::new(&scenario, seed);

@@ -459,7 +459,9 @@ mod fonts {
     #[test]
     fn cyrillic_scenario_text_and_ui_symbols_have_glyphs() {
         let ctx = egui::Context::default();
-        ctx.run_ui(egui::RawInput::default(), |_| {}).textures_delta.clear();
+        ctx.run_ui(egui::RawInput::default(), |_| {})
+            .textures_delta
+            .clear();
         let font = FontId::proportional(15.0);
         let s = cascade();
         let mut texts: Vec<String> = vec!["·»–—•…‹⏱×".into()];
@@ -478,9 +480,51 @@ mod fonts {
         assert!(texts.len() > 10, "the reference scenario has Russian texts");
         assert!(texts.iter().any(|t| t.contains("Ардения")));
         for t in texts {
-            let missing: String = t.chars().filter(|c| !ctx.fonts_mut(|f| f.has_glyph(&font, *c))).collect();
+            let missing: String = t
+                .chars()
+                .filter(|c| !ctx.fonts_mut(|f| f.has_glyph(&font, *c)))
+                .collect();
             assert!(missing.is_empty(), "no glyph for {missing:?} in {t:?}");
         }
         assert_eq!(s.title.get(Lang::Ru), "Каскад: зима инцидентов");
     }
+}
+
+#[test]
+fn replay_steps_through_a_journal_and_forks_a_new_exercise() {
+    let data = tempfile::tempdir().unwrap();
+    let s = tutorial();
+    let played = cbm_ttx::sim::play(s.clone(), 8, cbm_ttx::sim::Policy::Cooperative);
+    let jdir = data.path().join("journals");
+    std::fs::create_dir_all(&jdir).unwrap();
+    let path = jdir.join("tutorial-old.jsonl");
+    let mut w = cbm_ttx::journal::Writer::create(
+        &path,
+        &cbm_ttx::journal::Header::new(&s, 8),
+        cbm_ttx::journal::Durability::Flush,
+    )
+    .unwrap();
+    w.append(played.events()).unwrap();
+    drop(w);
+    let (mut app, _dir) = headless(data.path());
+    until(&mut app, "library loaded", loaded);
+    assert_eq!(app.world().resource::<Library>().journals.len(), 1);
+    send(&mut app, Intent::Replay(path.clone()));
+    assert_eq!(screen(&app), Screen::Replay);
+    send(&mut app, Intent::ReplayRound(9));
+    assert_eq!(
+        app.world().resource::<cbm_ttx::app::intent::Replay>().round,
+        2,
+        "clamped to the last round played"
+    );
+    send(&mut app, Intent::Fork);
+    assert_eq!(screen(&app), Screen::Exercise);
+    let session = app.world().resource::<Session>();
+    let cut = cbm_ttx::engine::history::round_start(played.events(), 2).unwrap();
+    assert_eq!(&session.events()[..cut], &played.events()[..cut]);
+    assert_eq!(session.game.state().round, 2);
+    assert_eq!(session.game.state().phase, Phase::Briefing);
+    let fork = cbm_ttx::journal::read(session.journal_path().unwrap()).unwrap();
+    assert_eq!(fork.header.origin.as_ref().map(|o| o.round), Some(2));
+    assert_eq!(fork.events, session.events());
 }

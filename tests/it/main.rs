@@ -7,6 +7,7 @@ mod determinism;
 mod engine;
 mod fuzz;
 mod journal;
+mod report;
 mod simulate;
 mod validate;
 mod visibility;

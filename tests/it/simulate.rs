@@ -47,6 +47,7 @@ fn good_use_of_measures_2_and_8_keeps_tension_down_in_the_reference_scenario() {
         seed: 11,
         policies: Policy::ALL.to_vec(),
         journal_dir: None,
+        start: None,
     };
     let sums = simulate(s.clone(), &opts).unwrap();
     let met = |p: Policy| {

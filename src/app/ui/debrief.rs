@@ -19,7 +19,7 @@ use crate::scenario::Measure;
 pub fn draw(
     mut contexts: EguiContexts,
     session: Option<ResMut<Session>>,
-    st: Res<UiState>,
+    mut st: ResMut<UiState>,
     mut out: MessageWriter<Intent>,
 ) -> Result {
     let Some(mut session) = session else {
@@ -43,6 +43,9 @@ pub fn draw(
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if button(ui, "New exercise") {
                     out.write(Intent::NewExercise);
+                }
+                if button(ui, "Export report") {
+                    st.export = Some(export(&session));
                 }
                 if view.phase != crate::engine::Phase::Ended && button(ui, "Back to the exercise") {
                     out.write(Intent::Show(crate::app::screen::Screen::Exercise));
@@ -146,4 +149,27 @@ fn actions_table(ui: &mut egui::Ui, n: &Narrator, view: &crate::engine::SeatView
                 ui.end_row();
             }
         });
+}
+
+/// Write the after-action report next to the journal.
+fn export(session: &Session) -> Result<String, String> {
+    let Some(journal) = session.journal_path() else {
+        return Err("this exercise was not journaled".into());
+    };
+    let mut dir = journal.as_os_str().to_owned();
+    dir.push(".report");
+    let opts = crate::report::Options {
+        anonymise: false,
+        lang: Some(session.lang),
+        journal: Some(journal.display().to_string()),
+    };
+    crate::report::write(
+        &session.scenario,
+        session.game.seed(),
+        session.events(),
+        std::path::Path::new(&dir),
+        &opts,
+    )
+    .map(|files| files.first().cloned().unwrap_or_default())
+    .map_err(|e| e.to_string())
 }

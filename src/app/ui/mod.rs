@@ -7,6 +7,7 @@ pub mod exercise;
 pub mod lobby;
 pub mod panels;
 pub mod picker;
+pub mod replay;
 pub mod widgets;
 
 use bevy::prelude::*;
@@ -51,6 +52,12 @@ impl Plugin for ScreensPlugin {
         app.init_resource::<UiState>()
             .add_systems(Startup, init_scale)
             .add_systems(
+                PreUpdate,
+                drop_unchanged_modifiers
+                    .after(bevy_egui::EguiPreUpdateSet::ProcessInput)
+                    .before(bevy_egui::EguiPreUpdateSet::BeginPass),
+            )
+            .add_systems(
                 EguiPrimaryContextPass,
                 (
                     style,
@@ -59,6 +66,8 @@ impl Plugin for ScreensPlugin {
                     exercise::draw.run_if(in_state(Screen::Exercise)),
                     board::draw.run_if(in_state(Screen::Board)),
                     debrief::draw.run_if(in_state(Screen::Debrief)),
+                    replay::draw.run_if(in_state(Screen::Replay)),
+                    explain_repaints.run_if(|| std::env::var_os("CBM_TTX_DEBUG_REPAINT").is_some()),
                 )
                     .chain(),
             );
@@ -104,3 +113,34 @@ fn style(mut contexts: EguiContexts, mut ui: ResMut<UiState>, mut done: Local<bo
 }
 
 use bevy_egui::egui;
+
+/// bevy_egui 0.42 reports the keyboard modifiers as an input event on every frame,
+/// and egui repaints immediately after any input event: the app would redraw
+/// continuously (a whole core on a laptop). Only changes are passed on.
+fn drop_unchanged_modifiers(
+    mut inputs: Query<&mut bevy_egui::EguiInput>,
+    mut last: Local<Option<egui::Modifiers>>,
+) {
+    for mut input in &mut inputs {
+        input.events.retain(|e| match e {
+            egui::Event::ModifiersChanged(m) if *last == Some(*m) => false,
+            egui::Event::ModifiersChanged(m) => {
+                *last = Some(*m);
+                true
+            }
+            _ => true,
+        });
+    }
+}
+
+/// With CBM_TTX_DEBUG_REPAINT set: log why egui asked for another frame (laptops on
+/// battery should see no repaint without input).
+fn explain_repaints(mut contexts: EguiContexts) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let causes = ctx.repaint_causes();
+    if !causes.is_empty() {
+        let events = ctx.input(|i| format!("{:?}", i.raw.events));
+        info!("egui repaint causes: {causes:?}; input events: {events}");
+    }
+    Ok(())
+}

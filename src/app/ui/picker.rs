@@ -64,6 +64,23 @@ pub fn draw(
                 }
             });
             ui.add_space(8.0);
+            card(ui, "Recorded exercises (replay, fork)", |ui| {
+                let done: Vec<_> = lib.journals.iter().take(8).collect();
+                if done.is_empty() {
+                    ui.label(muted("None yet."));
+                }
+                for j in done {
+                    ui.horizontal_wrapped(|ui| {
+                        let name = j.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+                        ui.label(RichText::new(&j.header.scenario_id).strong());
+                        ui.label(muted(format!("{} round(s){}", j.round, if j.ended { ", ended" } else { "" })));
+                        if button(ui, format!("Replay {name}")) {
+                            intents.push(Intent::Replay(j.path.clone()));
+                        }
+                    });
+                }
+            });
+            ui.add_space(8.0);
             card(ui, "Unfinished exercises", |ui| {
                 let open: Vec<_> = lib.journals.iter().filter(|j| !j.ended).take(8).collect();
                 if open.is_empty() {

@@ -1,0 +1,166 @@
+//! Screen: step through a recorded exercise round by round, as control or as any seat,
+//! and fork a new exercise from the start of any round.
+
+use bevy::prelude::*;
+use bevy_egui::{
+    EguiContexts,
+    egui::{self, RichText},
+};
+
+use super::panels;
+use super::widgets::*;
+use crate::app::intent::{Intent, Replay};
+use crate::app::session::Viewing;
+use crate::engine::history::through_round;
+use crate::engine::{Seat, SeatView, evaluate_all};
+use crate::narrate::Narrator;
+
+pub fn draw(
+    mut contexts: EguiContexts,
+    replay: Option<Res<Replay>>,
+    mut out: MessageWriter<Intent>,
+) -> Result {
+    let Some(rp) = replay else { return Ok(()) };
+    let ctx = contexts.ctx_mut()?.clone();
+    let mut root = root_ui(&ctx);
+    let ui = &mut root;
+    let scenario = rp.scenario.clone();
+    let lang = scenario.languages[0];
+    let n = Narrator::new(&scenario, lang);
+    let seat = match rp.viewing {
+        Viewing::Control => Seat::Control,
+        Viewing::Seat(s) => s,
+    };
+    let record = through_round(&rp.loaded.events, rp.round);
+    let view = SeatView::build(&scenario, seat, record);
+    let last = rp.last_round();
+    let mut intents = Vec::new();
+    if !ctx.text_edit_focused() {
+        if ctx.input(|i| i.key_pressed(egui::Key::ArrowLeft)) && rp.round > 1 {
+            intents.push(Intent::ReplayRound(rp.round - 1));
+        }
+        if ctx.input(|i| i.key_pressed(egui::Key::ArrowRight)) && rp.round < last {
+            intents.push(Intent::ReplayRound(rp.round + 1));
+        }
+    }
+    egui::Panel::top("replay-top").show(ui, |ui| {
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if button(ui, "‹ Scenarios") {
+                intents.push(Intent::NewExercise);
+            }
+            ui.label(
+                RichText::new(format!("Replay — {}", scenario.title.get(lang)))
+                    .size(20.0)
+                    .strong(),
+            );
+            ui.label(muted(rp.loaded.path.display().to_string()));
+        });
+        ui.horizontal(|ui| {
+            if button_if(
+                ui,
+                if rp.round > 1 {
+                    Ok(())
+                } else {
+                    Err("first round")
+                },
+                "‹ Previous round",
+            ) {
+                intents.push(Intent::ReplayRound(rp.round - 1));
+            }
+            let title = scenario
+                .rounds
+                .get(rp.round as usize - 1)
+                .map(|r| r.title.get(lang))
+                .unwrap_or("");
+            ui.label(
+                RichText::new(format!("Round {} of {last}: {title}", rp.round))
+                    .size(18.0)
+                    .strong(),
+            );
+            if button_if(
+                ui,
+                if rp.round < last {
+                    Ok(())
+                } else {
+                    Err("last round played")
+                },
+                "Next round ›",
+            ) {
+                intents.push(Intent::ReplayRound(rp.round + 1));
+            }
+            ui.separator();
+            ui.label("As seen by:");
+            let mut chosen = rp.viewing;
+            let current = match rp.viewing {
+                Viewing::Control => "Exercise control".to_owned(),
+                Viewing::Seat(s) => n.seat(s),
+            };
+            egui::ComboBox::from_id_salt("replay-seat")
+                .selected_text(current)
+                .width(240.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut chosen, Viewing::Control, "Exercise control");
+                    for s in Seat::all_player_seats(&scenario) {
+                        ui.selectable_value(&mut chosen, Viewing::Seat(s), n.seat(s));
+                    }
+                });
+            if chosen != rp.viewing {
+                intents.push(Intent::ReplayView(chosen));
+            }
+            ui.separator();
+            if primary(ui, true, format!("Fork: play round {} again", rp.round)) {
+                intents.push(Intent::Fork);
+            }
+        });
+        ui.add_space(6.0);
+    });
+    egui::CentralPanel::default().show(ui, |ui| {
+        columns3(
+            ui,
+            520.0,
+            420.0,
+            |ui| {
+                card(ui, &format!("What happened in round {}", rp.round), |ui| {
+                    for e in view.events.iter().filter(|e| e.round == rp.round) {
+                        let Some(line) = n.line(e) else { continue };
+                        ui.horizontal_wrapped(|ui| {
+                            chip(ui, line.kind.label(), OTHER);
+                            ui.label(&line.title);
+                        });
+                        if let Some(b) = &line.body {
+                            ui.label(RichText::new(b).small());
+                        }
+                    }
+                });
+            },
+            |ui| match seat {
+                Seat::Control | Seat::Observer => {
+                    card(ui, &format!("Objectives after round {}", rp.round), |ui| {
+                        panels::objectives(ui, &n, &evaluate_all(&scenario, record));
+                    });
+                    ui.add_space(6.0);
+                    card(ui, "Tension", |ui| {
+                        panels::tension_table(ui, &n, &view.tension, 13.0)
+                    });
+                }
+                _ => {
+                    card(ui, "What this seat knew", |ui| panels::facts(ui, &n, &view));
+                    ui.add_space(6.0);
+                    card(ui, "Messages", |ui| panels::messages(ui, &n, &view));
+                    ui.add_space(6.0);
+                    card(ui, "Contact-point directory", |ui| {
+                        panels::directory(ui, &n, &view)
+                    });
+                }
+            },
+            |ui| {
+                card(ui, "Tension over the rounds", |ui| {
+                    panels::tension_chart(ui, &n, &view, 300.0, "replay-chart")
+                });
+            },
+        );
+    });
+    out.write_batch(intents);
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! `cbm-ttx report JOURNAL`: the after-action report as HTML and Markdown.
+
+use std::path::PathBuf;
+
+use crate::journal;
+use crate::report::{self, Options};
+use crate::scenario::Lang;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The exercise journal (.jsonl).
+    pub journal: PathBuf,
+    /// Output directory (default: next to the journal, `<journal>.report`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Chatham House rule: show seats only; no participant name appears anywhere.
+    #[arg(long)]
+    pub anonymise: bool,
+    /// The scenario file, if the journal's recorded path is gone.
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+    /// Language of scenario text in the report (en, fr, de, it, ru, es).
+    #[arg(long, value_parser = crate::cli::play::parse_lang)]
+    pub lang: Option<Lang>,
+}
+
+pub fn run(args: &Args) -> i32 {
+    let loaded = match journal::read(&args.journal) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("report: {e}");
+            return 1;
+        }
+    };
+    if let Some(t) = &loaded.torn {
+        eprintln!(
+            "note: line {} of the journal was cut off (a crash while writing) and is left out",
+            t.line
+        );
+    }
+    let scenario = match super::scenario_for(&loaded, args.scenario.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("report: {e}");
+            return 1;
+        }
+    };
+    if let Err(e) = crate::engine::Game::replay(
+        std::sync::Arc::new(scenario.clone()),
+        loaded.header.seed,
+        loaded.events.clone(),
+    ) {
+        eprintln!("report: {}: {e}", args.journal.display());
+        return 1;
+    }
+    let out = args.out.clone().unwrap_or_else(|| {
+        let mut p = args.journal.clone().into_os_string();
+        p.push(".report");
+        PathBuf::from(p)
+    });
+    let opts = Options {
+        anonymise: args.anonymise,
+        lang: args.lang,
+        journal: Some(args.journal.display().to_string()),
+    };
+    match report::write(&scenario, loaded.header.seed, &loaded.events, &out, &opts) {
+        Ok(files) => {
+            for f in files {
+                println!("{f}");
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("report: {e}");
+            1
+        }
+    }
+}
