@@ -9,6 +9,7 @@ pub mod cli;
 pub mod engine;
 pub mod journal;
 pub mod narrate;
+pub mod net;
 pub mod report;
 pub mod scenario;
 pub mod sim;

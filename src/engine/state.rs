@@ -292,12 +292,33 @@ pub fn apply(state: &mut State, scenario: &Scenario, event: &Event) {
                 orig.answered = true;
             }
         }
-        EventKind::MessageDelivered { id, to_body, .. } => {
-            if let Some(m) = state.message_mut(*id) {
+        EventKind::MessageDelivered {
+            id,
+            to_body,
+            message,
+            ..
+        } => match state.message_mut(*id) {
+            Some(m) => {
                 m.delivery = Delivery::Delivered(event.round);
                 m.to_body = Some(*to_body);
             }
-        }
+            None => {
+                // A State that only sees the delivery (it is the recipient) folds its own
+                // knowledge of the exercise from visible events: record the message.
+                let at = state.messages.partition_point(|m| m.id < *id);
+                state.messages.insert(
+                    at,
+                    MessageRecord {
+                        id: *id,
+                        message: message.clone(),
+                        sent: event.round,
+                        delivery: Delivery::Delivered(event.round),
+                        answered: false,
+                        to_body: Some(*to_body),
+                    },
+                );
+            }
+        },
         EventKind::MessageDelayed { id } => {
             if let Some(m) = state.message_mut(*id) {
                 m.delivery = Delivery::Due(event.round + 1);

@@ -7,6 +7,7 @@ mod determinism;
 mod engine;
 mod fuzz;
 mod journal;
+mod lan;
 mod report;
 mod simulate;
 mod validate;

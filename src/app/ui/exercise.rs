@@ -87,7 +87,8 @@ pub fn draw(
         Viewing::Seat(seat) if session.covered => cover(ui, &n, seat, &mut intents),
         Viewing::Seat(seat) => {
             let view = session.view(seat).clone();
-            seat_view(ui, &n, &session, &view, &mut st, &mut intents);
+            let clock = session.clock.timed.then_some(session.clock.remaining);
+            seat_view(ui, &n, clock, &view, &mut st, &mut intents);
         }
     }
     out.write_batch(intents);
@@ -685,10 +686,13 @@ fn state_combo(ui: &mut egui::Ui, n: &Narrator, id: &str, value: &mut Option<Sta
         });
 }
 
-fn seat_view(
+/// A participant's screen: inbox, composer and staged actions, what the seat knows,
+/// the directory. `clock`: seconds left in a timed deliberation. Used for hot seats
+/// here and for participants who joined over the network.
+pub fn seat_view(
     ui: &mut egui::Ui,
     n: &Narrator,
-    session: &Session,
+    clock: Option<f64>,
     view: &SeatView,
     st: &mut UiState,
     intents: &mut Vec<Intent>,
@@ -717,8 +721,8 @@ fn seat_view(
                     Phase::Setup => "Waiting for the exercise to start.",
                 };
                 ui.label(RichText::new(phase_hint).color(ACCENT));
-                if session.clock.timed && view.phase == Phase::Deliberation {
-                    ui.label(RichText::new(format!("⏱ {} left", clock_text(session.clock.remaining))).size(18.0).strong());
+                if let Some(left) = clock.filter(|_| view.phase == Phase::Deliberation) {
+                    ui.label(RichText::new(format!("⏱ {} left", clock_text(left))).size(18.0).strong());
                 }
                 ui.add_space(6.0);
                 card(ui, "Compose an action", |ui| {

@@ -1,0 +1,403 @@
+//! LAN play in one process: a host app and client apps connected by replicon's test
+//! transport. Claims, reconnects, forged and malformed messages, and what each
+//! client gets to see.
+
+use std::path::Path;
+
+use bevy::prelude::*;
+use bevy::state::app::StatesPlugin;
+use bevy_replicon::prelude::*;
+use bevy_replicon::test_app::ServerTestAppExt;
+
+use cbm_ttx::app::Intent;
+use cbm_ttx::app::session::{Session, SessionPlugin};
+use cbm_ttx::engine::{Action, Command, EventKind, Phase, Seat};
+use cbm_ttx::net::client::{BotOutcome, LanClient, LanClientPlugin, Status};
+use cbm_ttx::net::director::{Director, DirectorPlugin};
+use cbm_ttx::net::host::{LanHost, LanHostPlugin};
+use cbm_ttx::net::{ClientMsg, NetProtocolPlugin};
+use cbm_ttx::scenario::Scenario;
+use cbm_ttx::sim::Policy;
+
+use crate::common::*;
+
+const CODE: &str = "ROOM42";
+
+fn base() -> App {
+    let mut app = App::new();
+    app.add_plugins((
+        MinimalPlugins,
+        StatesPlugin,
+        RepliconPlugins.set(ServerPlugin::new(PostUpdate)),
+        NetProtocolPlugin,
+    ))
+    .add_message::<Intent>();
+    app
+}
+
+fn host(scenario: std::sync::Arc<Scenario>, journal: &Path, players: usize) -> App {
+    let mut app = base();
+    app.add_plugins((LanHostPlugin, SessionPlugin, DirectorPlugin));
+    let session = Session::start(scenario, None, 7, Some(journal.to_owned())).unwrap();
+    app.insert_resource(session)
+        .insert_resource(LanHost::new(Some(CODE.into()), 0, Some(journal)))
+        .insert_resource(Director {
+            players,
+            round_seconds: 0,
+            done: false,
+        });
+    app.finish();
+    app
+}
+
+fn client(code: &str, seat: Option<&str>, bot: Option<Policy>) -> App {
+    let mut app = base();
+    app.add_plugins(LanClientPlugin)
+        .insert_resource(LanClient::new(
+            None,
+            code.into(),
+            "Tester".into(),
+            seat.map(String::from),
+            bot,
+        ));
+    app.finish();
+    app
+}
+
+/// Let messages flow both ways for a number of frames.
+fn pump(host: &mut App, clients: &mut [&mut App], frames: usize) {
+    for _ in 0..frames {
+        for c in clients.iter_mut() {
+            c.update();
+            host.exchange_with_client(c);
+        }
+        host.update();
+        for c in clients.iter_mut() {
+            host.exchange_with_client(c);
+            c.update();
+        }
+    }
+}
+
+fn lan(app: &App) -> &LanClient {
+    app.world().resource::<LanClient>()
+}
+
+fn stats(host: &App) -> cbm_ttx::net::host::Stats {
+    host.world().resource::<LanHost>().stats
+}
+
+fn session(host: &App) -> &Session {
+    host.world().resource::<Session>()
+}
+
+fn act(client: &mut App, cmd: Command) {
+    client.world_mut().write_message(ClientMsg::Act { cmd });
+}
+
+#[test]
+fn the_join_code_is_required_and_a_wrong_one_gets_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = host(tutorial(), &dir.path().join("j.jsonl"), 1);
+    let mut wrong = client("NOPE00", Some("lakeland"), None);
+    h.connect_client(&mut wrong);
+    pump(&mut h, &mut [&mut wrong], 5);
+    assert!(
+        matches!(&lan(&wrong).status, Status::Denied(r) if r.contains("wrong join code")),
+        "{:?}",
+        lan(&wrong).status
+    );
+    assert!(
+        lan(&wrong).view.is_none() && lan(&wrong).scenario.is_none() && lan(&wrong).received == 0
+    );
+    assert_eq!(stats(&h).denied, 1);
+    // Whatever it sends now is counted and ignored.
+    act(&mut wrong, Command::Ready);
+    pump(&mut h, &mut [&mut wrong], 2);
+    assert_eq!(stats(&h).unauthorized, 1);
+    assert!(session(&h).game.state().seats.is_empty());
+}
+
+#[test]
+fn a_seat_is_claimed_once_and_the_second_claimant_picks_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = host(tutorial(), &dir.path().join("j.jsonl"), 9);
+    let mut a = client(CODE, Some("lakeland"), None);
+    let mut b = client(CODE, Some("lakeland"), None);
+    h.connect_client(&mut a);
+    pump(&mut h, &mut [&mut a], 4);
+    assert_eq!(lan(&a).status, Status::Seated);
+    h.connect_client(&mut b);
+    pump(&mut h, &mut [&mut a, &mut b], 4);
+    match &lan(&b).status {
+        Status::Choosing { seats, reason, .. } => {
+            assert!(reason.as_deref().unwrap().contains("taken"));
+            assert!(seats.iter().any(|s| s.key == "lakeland" && s.taken));
+            assert!(seats.iter().any(|s| s.key == "hillmark" && !s.taken));
+        }
+        other => panic!("expected the seat list, got {other:?}"),
+    }
+    b.world_mut()
+        .resource_mut::<LanClient>()
+        .claim("hillmark".into());
+    pump(&mut h, &mut [&mut a, &mut b], 4);
+    assert_eq!(
+        lan(&b).seat.map(|s| s.key(&tutorial())),
+        Some("hillmark".to_owned())
+    );
+    // Both claims are in the journal.
+    let seats = &session(&h).game.state().seats;
+    assert_eq!(seats.len(), 2);
+}
+
+#[test]
+fn forged_and_control_commands_are_refused_by_the_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = tutorial();
+    let mut h = host(s.clone(), &dir.path().join("j.jsonl"), 1);
+    let mut a = client(CODE, Some("lakeland"), None);
+    h.connect_client(&mut a);
+    pump(&mut h, &mut [&mut a], 6);
+    assert_eq!(
+        session(&h).game.state().phase,
+        Phase::Deliberation,
+        "the director started once one seat was claimed"
+    );
+    let before = session(&h).events().len();
+    // Acting for another State's body.
+    act(
+        &mut a,
+        Command::Submit {
+            actor: body(&s, "hillmark", "mfa"),
+            action: Action::UpdateContacts,
+        },
+    );
+    // Running the exercise.
+    act(&mut a, Command::CloseDeliberation);
+    pump(&mut h, &mut [&mut a], 3);
+    assert_eq!(stats(&h).refused, 2);
+    assert_eq!(session(&h).events().len(), before);
+    assert!(lan(&a).refused.is_some());
+    // A proper command goes through and comes back as an event the seat sees.
+    act(
+        &mut a,
+        Command::Submit {
+            actor: body(&s, "lakeland", "mfa"),
+            action: Action::UpdateContacts,
+        },
+    );
+    pump(&mut h, &mut [&mut a], 3);
+    assert!(lan(&a).view.as_ref().unwrap().staged.len() == 1);
+}
+
+#[test]
+fn malformed_oversized_and_flooding_messages_are_dropped_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = host(tutorial(), &dir.path().join("j.jsonl"), 9);
+    let mut a = client(CODE, Some("lakeland"), None);
+    h.connect_client(&mut a);
+    pump(&mut h, &mut [&mut a], 4);
+    let channel = a
+        .world()
+        .resource::<RepliconChannels>()
+        .client_channels()
+        .len()
+        - 1;
+    {
+        let mut out = a.world_mut().resource_mut::<ClientMessages>();
+        out.send(channel, vec![0xff, 0xff, 0xff, 0x01, 0x02]);
+        out.send(channel, vec![7u8; 3]);
+        let mut big = vec![0x80, 0x80, 0x08];
+        big.extend(std::iter::repeat_n(b'x', 200_000));
+        out.send(channel, big);
+    }
+    pump(&mut h, &mut [&mut a], 2);
+    let st = stats(&h);
+    assert_eq!(st.malformed + st.oversized, 3, "{st:?}");
+    assert!(st.oversized >= 1, "{st:?}");
+    for _ in 0..300 {
+        act(&mut a, Command::Ready);
+    }
+    pump(&mut h, &mut [&mut a], 2);
+    assert!(stats(&h).flooded >= 200, "{:?}", stats(&h));
+    // The host is fine and the seat still works.
+    assert_eq!(lan(&a).status, Status::Seated);
+}
+
+#[test]
+fn each_client_sees_only_its_audience_across_a_whole_exercise() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = cascade();
+    let mut h = host(s.clone(), &dir.path().join("j.jsonl"), 6);
+    let seats = [
+        "ardenia",
+        "borovia",
+        "corvinia",
+        "dalmora/cert",
+        "dalmora/mfa",
+        "eskeland",
+    ];
+    let mut clients: Vec<App> = seats
+        .iter()
+        .map(|k| client(CODE, Some(k), Some(Policy::Cooperative)))
+        .collect();
+    for c in clients.iter_mut() {
+        h.connect_client(c);
+    }
+    let mut refs: Vec<&mut App> = clients.iter_mut().collect();
+    pump(&mut h, &mut refs, 120);
+    assert_eq!(
+        session(&h).game.state().phase,
+        Phase::Ended,
+        "bots play to the end"
+    );
+    let truth = session(&h).events().to_vec();
+    let state = session(&h).game.state().clone();
+    for (c, key) in clients.iter().zip(seats) {
+        let seat = Seat::parse(key, &s).unwrap();
+        assert!(c.world().get_resource::<BotOutcome>() == Some(&BotOutcome::Finished));
+        let l = lan(c);
+        let view = l.view.as_ref().unwrap();
+        // Everything received was addressed to this seat, and nothing addressed to it is missing.
+        assert!(
+            view.events.iter().all(|e| e.audience.includes(seat)),
+            "{key}"
+        );
+        let expected: Vec<_> = truth
+            .iter()
+            .filter(|e| e.audience.includes(seat))
+            .cloned()
+            .collect();
+        assert_eq!(view.events, expected, "{key}");
+        // Its copy of the scenario knows exactly the fact texts its seat learned.
+        let known = l.scenario.as_ref().unwrap();
+        for (i, f) in s.facts.iter().enumerate() {
+            let fid = cbm_ttx::scenario::FactId(i as u16);
+            let seat_knows = match seat {
+                Seat::Body(b) => state.knows(b, fid),
+                Seat::State(st) => state.state_knows(&s, st, fid),
+                _ => unreachable!(),
+            };
+            let has_text = !known.facts[i].text.is_empty();
+            assert_eq!(has_text, seat_knows, "{key}: fact {}", f.id);
+        }
+        // No hidden origin travelled.
+        assert!(
+            known.incidents.iter().all(
+                |i| i.origin == cbm_ttx::scenario::Origin::Actor(cbm_ttx::scenario::ActorId(0))
+            )
+        );
+        assert!(known.objectives.is_empty());
+    }
+}
+
+#[test]
+fn a_dropped_client_gets_its_seat_and_its_whole_view_back_with_its_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = tutorial();
+    let mut h = host(s.clone(), &dir.path().join("j.jsonl"), 2);
+    let mut a = client(CODE, Some("lakeland"), None);
+    let mut b = client(CODE, Some("hillmark"), None);
+    h.connect_client(&mut a);
+    h.connect_client(&mut b);
+    pump(&mut h, &mut [&mut a, &mut b], 6);
+    act(
+        &mut a,
+        Command::Submit {
+            actor: body(&s, "lakeland", "mfa"),
+            action: Action::UpdateContacts,
+        },
+    );
+    pump(&mut h, &mut [&mut a, &mut b], 3);
+    let token = lan(&a).token.clone().unwrap();
+    let before = lan(&a).view.clone().unwrap();
+    h.disconnect_client(&mut a);
+    // Wi-Fi is back (or the laptop restarted): a new client with the token only.
+    let mut again = client(CODE, None, None);
+    again.world_mut().resource_mut::<LanClient>().token = Some(token);
+    h.connect_client(&mut again);
+    pump(&mut h, &mut [&mut again, &mut b], 6);
+    assert_eq!(lan(&again).status, Status::Seated);
+    assert_eq!(lan(&again).seat, Some(Seat::State(state(&s, "lakeland"))));
+    assert_eq!(lan(&again).view.as_ref().unwrap(), &before);
+    // Nobody else can take the seat meanwhile.
+    let mut thief = client(CODE, Some("lakeland"), None);
+    h.connect_client(&mut thief);
+    pump(&mut h, &mut [&mut again, &mut b, &mut thief], 3);
+    assert!(matches!(lan(&thief).status, Status::Choosing { .. }));
+}
+
+#[test]
+fn control_can_free_a_seat_for_someone_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = tutorial();
+    let mut h = host(s.clone(), &dir.path().join("j.jsonl"), 9);
+    let mut a = client(CODE, Some("lakeland"), None);
+    h.connect_client(&mut a);
+    pump(&mut h, &mut [&mut a], 4);
+    let seat = Seat::State(state(&s, "lakeland"));
+    h.world_mut()
+        .resource_mut::<Session>()
+        .command(Seat::Control, Command::FreeSeat { seat })
+        .unwrap();
+    pump(&mut h, &mut [&mut a], 3);
+    assert!(
+        matches!(&lan(&a).status, Status::Choosing { reason: Some(r), .. } if r.contains("freed"))
+    );
+    let mut b = client(CODE, Some("lakeland"), None);
+    h.connect_client(&mut b);
+    pump(&mut h, &mut [&mut a, &mut b], 4);
+    assert_eq!(lan(&b).status, Status::Seated);
+}
+
+#[test]
+fn a_restarted_host_resumes_and_clients_reconnect_to_the_same_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = tutorial();
+    let journal = dir.path().join("j.jsonl");
+    let (token, view) = {
+        let mut h = host(s.clone(), &journal, 1);
+        let mut a = client(CODE, Some("lakeland"), None);
+        h.connect_client(&mut a);
+        pump(&mut h, &mut [&mut a], 6);
+        act(
+            &mut a,
+            Command::Submit {
+                actor: body(&s, "lakeland", "cert"),
+                action: Action::Pass,
+            },
+        );
+        pump(&mut h, &mut [&mut a], 3);
+        (
+            lan(&a).token.clone().unwrap(),
+            lan(&a).view.clone().unwrap(),
+        )
+        // The host process dies here.
+    };
+    let loaded = cbm_ttx::journal::read(&journal).unwrap();
+    let mut h = base();
+    h.add_plugins((LanHostPlugin, SessionPlugin));
+    h.insert_resource(Session::resume(&loaded, s.clone(), None).unwrap())
+        .insert_resource(LanHost::new(None, 0, Some(&journal)));
+    h.finish();
+    assert_eq!(
+        h.world().resource::<LanHost>().code,
+        CODE,
+        "same code after the restart"
+    );
+    let mut a = client(CODE, None, None);
+    a.world_mut().resource_mut::<LanClient>().token = Some(token);
+    h.connect_client(&mut a);
+    pump(&mut h, &mut [&mut a], 6);
+    assert_eq!(lan(&a).status, Status::Seated);
+    assert_eq!(lan(&a).view.as_ref().unwrap(), &view);
+    assert!(
+        lan(&a)
+            .view
+            .as_ref()
+            .unwrap()
+            .events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::ActionSubmitted { .. }))
+    );
+}
