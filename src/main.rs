@@ -27,6 +27,10 @@ enum Command {
     Report(cli::report::Args),
     /// Export a scenario's Master Scenario Events List as CSV.
     Msel(cli::msel::Args),
+    /// Host an exercise that participants join over the LAN.
+    Host(cli::host::Args),
+    /// Join a hosted exercise (the participant app, or headless bots).
+    Join(cli::join::Args),
 }
 
 fn main() {
@@ -38,6 +42,8 @@ fn main() {
         Some(Command::Simulate(a)) => cli::simulate::run(a),
         Some(Command::Report(a)) => cli::report::run(a),
         Some(Command::Msel(a)) => cli::msel::run(a),
+        Some(Command::Host(a)) => cli::host::run(a),
+        Some(Command::Join(a)) => cli::join::run(a),
     };
     std::process::exit(code);
 }

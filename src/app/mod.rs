@@ -38,6 +38,10 @@ pub struct AppOptions {
     pub seat: Option<String>,
     /// Language of scenario text (if the scenario has it).
     pub lang: Option<crate::scenario::Lang>,
+    /// Host this exercise on the LAN (`cbm-ttx host`).
+    pub host: Option<crate::cli::host::Args>,
+    /// Join a hosted exercise (`cbm-ttx join`).
+    pub join: Option<crate::cli::join::Args>,
 }
 
 /// Logic without drawing: screens, the scenario library, the session and its clock.

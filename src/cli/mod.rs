@@ -2,6 +2,8 @@
 //! from the app and network modules). Each subcommand is a small function that
 //! returns the process exit code.
 
+pub mod host;
+pub mod join;
 pub mod msel;
 pub mod play;
 pub mod report;

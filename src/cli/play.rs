@@ -37,5 +37,6 @@ pub fn run(args: &Args) -> i32 {
         scale: args.scale,
         seat: args.seat.clone(),
         lang: args.lang,
+        ..Default::default()
     })
 }

@@ -61,6 +61,9 @@ pub struct LanClient {
     pending: VecDeque<f64>,
     connect_started: Option<f64>,
     was_connected: bool,
+    /// The seat was not chosen by the user: a bot may pick another.
+    auto_seat: bool,
+    first_attempt: Option<f64>,
 }
 
 impl LanClient {
@@ -72,6 +75,8 @@ impl LanClient {
         bot: Option<Policy>,
     ) -> Self {
         LanClient {
+            auto_seat: wanted.is_none(),
+            first_attempt: None,
             addr,
             code,
             name,
@@ -169,12 +174,15 @@ fn watch_connection(
             }
         });
     }
-    if client.bot.is_some()
-        && !client.was_connected
-        && now > 15.0
-        && client.status == Status::Connecting
-    {
-        client.status = Status::Denied(format!("cannot reach the host at {addr}"));
+    // A bot that never got through gives up (a person sees "connecting" and can go back).
+    if client.bot.is_some() && !client.was_connected && client.status == Status::Connecting {
+        let first = *client.first_attempt.get_or_insert(now);
+        if now - first > 8.0 {
+            client.status = Status::Denied(format!(
+                "cannot reach the host at {addr} (is it running, and is UDP port {} open?)",
+                addr.port()
+            ));
+        }
     }
 }
 
@@ -213,16 +221,19 @@ fn receive(
                 seats,
                 reason,
             } => {
-                // A bot takes the first free seat; a person chooses on screen.
-                if client.bot.is_some()
-                    && client.wanted.is_none()
-                    && let Some(free) = seats.iter().find(|s| !s.taken)
-                {
-                    let key = free.key.clone();
-                    client.claim(key);
-                } else if client.bot.is_some() {
-                    let why = reason.clone().unwrap_or_else(|| "no free seat".into());
-                    client.status = Status::Denied(why);
+                // A bot without a seat of its own takes the first free one (again, if
+                // another bot was quicker); a person chooses on screen.
+                if client.bot.is_some() {
+                    match seats.iter().find(|s| !s.taken) {
+                        Some(free) if client.auto_seat => {
+                            let key = free.key.clone();
+                            client.claim(key);
+                        }
+                        _ => {
+                            let why = reason.clone().unwrap_or_else(|| "no free seat".into());
+                            client.status = Status::Denied(why);
+                        }
+                    }
                     continue;
                 }
                 client.seat = None;

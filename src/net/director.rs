@@ -57,7 +57,7 @@ fn direct(
     match st.phase {
         Phase::Setup => {
             if host.seated().len() >= director.players && seated.len() >= director.players {
-                info!("{} seats claimed: starting", seated.len());
+                println!("{} seat(s) claimed: starting", seated.len());
                 control(&mut session, Command::Start);
             }
         }
@@ -75,7 +75,7 @@ fn direct(
                 && !st.ready.is_empty();
             let time_up = session.clock.timed && session.clock.remaining <= 0.0;
             if all_ready || sequential_done || time_up {
-                info!(
+                println!(
                     "round {}: closing ({})",
                     st.round,
                     if time_up {

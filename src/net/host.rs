@@ -416,7 +416,7 @@ fn bind(
     peer.seat = Some((seat, key.clone()));
     peer.sent = 0;
     peer.fresh = true;
-    info!("{key} joined");
+    println!("{key} joined");
     send(
         out,
         client,

@@ -401,3 +401,162 @@ fn a_restarted_host_resumes_and_clients_reconnect_to_the_same_state() {
             .any(|e| matches!(e.kind, EventKind::ActionSubmitted { .. }))
     );
 }
+
+mod processes {
+    //! The real thing on loopback: `host --headless` and `join --bot` processes.
+
+    use std::io::Read;
+    use std::process::{Child, Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    fn exe() -> &'static str {
+        env!("CARGO_BIN_EXE_cbm-ttx")
+    }
+
+    fn free_port() -> u16 {
+        std::net::UdpSocket::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    }
+
+    fn wait(mut child: Child, secs: u64) -> (i32, String, String) {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                let mut out = String::new();
+                let mut err = String::new();
+                child
+                    .stdout
+                    .take()
+                    .unwrap()
+                    .read_to_string(&mut out)
+                    .unwrap();
+                child
+                    .stderr
+                    .take()
+                    .unwrap()
+                    .read_to_string(&mut err)
+                    .unwrap();
+                return (status.code().unwrap_or(-1), out, err);
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("process did not finish in {secs} s");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn spawn(args: &[&str], data: &std::path::Path) -> Child {
+        Command::new(exe())
+            .args(args)
+            .env("CBM_TTX_DATA_DIR", data)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    #[test]
+    fn headless_host_and_bot_clients_play_the_tutorial_to_the_end() {
+        let data = tempfile::tempdir().unwrap();
+        let port = free_port().to_string();
+        let addr = format!("127.0.0.1:{port}");
+        let host = spawn(
+            &[
+                "host",
+                "scenarios/tutorial.ron",
+                "--headless",
+                "--players",
+                "2",
+                "--code",
+                "LOOP01",
+                "--port",
+                &port,
+            ],
+            data.path(),
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        let wrong = spawn(
+            &["join", &addr, "--code", "WRONG1", "--bot", "random"],
+            data.path(),
+        );
+        let a = spawn(
+            &[
+                "join",
+                &addr,
+                "--code",
+                "loop01",
+                "--bot",
+                "cooperative",
+                "--seat",
+                "lakeland",
+            ],
+            data.path(),
+        );
+        let b = spawn(
+            &["join", &addr, "--code", "LOOP01", "--bot", "hawkish"],
+            data.path(),
+        );
+        let (code, _, err) = wait(wrong, 30);
+        assert_ne!(code, 0);
+        assert!(err.contains("wrong join code"), "{err}");
+        let (ca, oa, ea) = wait(a, 60);
+        let (cb, ob, eb) = wait(b, 60);
+        assert_eq!(ca, 0, "{oa}{ea}");
+        assert_eq!(cb, 0, "{ob}{eb}");
+        assert!(
+            oa.contains("lakeland: the exercise ended")
+                && ob.contains("hillmark: the exercise ended"),
+            "{oa}{ob}"
+        );
+        let (ch, oh, eh) = wait(host, 30);
+        assert_eq!(ch, 0, "{oh}{eh}");
+        let journal = oh
+            .lines()
+            .rev()
+            .find_map(|l| l.strip_prefix("journal: "))
+            .expect("journal path printed");
+        let loaded = cbm_ttx::journal::read(std::path::Path::new(journal)).unwrap();
+        assert!(
+            loaded
+                .events
+                .iter()
+                .any(|e| matches!(e.kind, cbm_ttx::engine::EventKind::ExerciseEnded))
+        );
+        let seats = loaded
+            .events
+            .iter()
+            .filter(|e| matches!(e.kind, cbm_ttx::engine::EventKind::SeatTaken { .. }))
+            .count();
+        assert_eq!(seats, 2);
+        assert!(
+            loaded
+                .events
+                .iter()
+                .any(|e| matches!(e.kind, cbm_ttx::engine::EventKind::ActionResolved { .. }))
+        );
+    }
+
+    #[test]
+    fn an_unreachable_host_is_a_clear_failure() {
+        let data = tempfile::tempdir().unwrap();
+        let port = free_port().to_string();
+        let c = spawn(
+            &[
+                "join",
+                &format!("127.0.0.1:{port}"),
+                "--code",
+                "ABCDEF",
+                "--bot",
+                "silent",
+            ],
+            data.path(),
+        );
+        let (code, _, err) = wait(c, 30);
+        assert_ne!(code, 0);
+        assert!(err.contains("cannot reach the host"), "{err}");
+    }
+}

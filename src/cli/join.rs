@@ -1,0 +1,189 @@
+//! `cbm-ttx join ADDR --code CODE`: the participant app, or headless bot clients.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use bevy::state::app::StatesPlugin;
+use bevy_replicon_renet::RepliconRenetPlugins;
+
+use crate::net::client::{BotOutcome, LanClient, LanClientPlugin};
+use crate::net::{DEFAULT_PORT, NetProtocolPlugin, transport};
+use crate::sim::Policy;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// The host: an address or name, with or without `:port`.
+    pub addr: String,
+    /// The join code the facilitator gave.
+    #[arg(long)]
+    pub code: String,
+    /// The seat to take, e.g. `ardenia` or `ardenia/cert` (default: choose on screen).
+    #[arg(long)]
+    pub seat: Option<String>,
+    /// Your name (it appears in the facilitator's lobby and the report).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Run a headless bot client with this policy instead of the app.
+    #[arg(long, value_enum)]
+    pub bot: Option<Policy>,
+    /// With --bot: run this many bot clients in this process (for load tests).
+    #[arg(long, default_value_t = 1, requires = "bot")]
+    pub count: usize,
+    /// With --bot: give up after this many seconds.
+    #[arg(long, default_value_t = 3600, requires = "bot")]
+    pub timeout: u64,
+    /// With --bot: write command-to-event latencies (seconds, JSON) here.
+    #[arg(long, requires = "bot")]
+    pub latencies: Option<PathBuf>,
+}
+
+pub fn resolve(addr: &str) -> Result<SocketAddr, String> {
+    let with_port = if addr
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
+    {
+        addr.to_owned()
+    } else {
+        format!("{addr}:{DEFAULT_PORT}")
+    };
+    with_port
+        .to_socket_addrs()
+        .map_err(|e| format!("{addr}: {e}"))?
+        .find(|a| a.is_ipv4())
+        .ok_or_else(|| format!("{addr}: no IPv4 address"))
+}
+
+pub fn run(args: &Args) -> i32 {
+    let addr = match resolve(&args.addr) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("join: {e}");
+            return 1;
+        }
+    };
+    match args.bot {
+        None => crate::app::run(crate::app::AppOptions {
+            join: Some(args.clone()),
+            scale: 1.0,
+            ..Default::default()
+        }),
+        Some(policy) => bots(args, addr, policy),
+    }
+}
+
+fn bot_app(
+    addr: SocketAddr,
+    code: &str,
+    seat: Option<String>,
+    name: String,
+    policy: Policy,
+) -> Result<App, String> {
+    let mut app = App::new();
+    app.add_plugins((
+        MinimalPlugins,
+        StatesPlugin,
+        NetProtocolPlugin,
+        RepliconRenetPlugins,
+        LanClientPlugin,
+    ))
+    .add_message::<crate::app::Intent>()
+    .insert_resource(LanClient::new(
+        Some(addr),
+        code.to_owned(),
+        name,
+        seat,
+        Some(policy),
+    ));
+    app.finish();
+    app.cleanup();
+    transport::start_client(app.world_mut(), addr)?;
+    Ok(app)
+}
+
+/// Headless bots: each takes the given seat or the first free one, plays, and
+/// stops when the exercise ends. Several share this thread, updated in turn.
+fn bots(args: &Args, addr: SocketAddr, policy: Policy) -> i32 {
+    let mut apps = Vec::new();
+    for i in 0..args.count {
+        let seat = if args.count == 1 {
+            args.seat.clone()
+        } else {
+            None
+        };
+        let name = args
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("{} bot {}", policy.name(), i + 1));
+        match bot_app(addr, &args.code, seat, name, policy) {
+            Ok(a) => apps.push(a),
+            Err(e) => {
+                eprintln!("join: {e}");
+                return 1;
+            }
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(args.timeout);
+    let mut failed: Option<String> = None;
+    loop {
+        let mut running = 0;
+        for app in apps.iter_mut() {
+            match app.world().get_resource::<BotOutcome>() {
+                Some(BotOutcome::Finished) => continue,
+                Some(BotOutcome::Failed(why)) => {
+                    failed.get_or_insert_with(|| why.clone());
+                    continue;
+                }
+                None => {}
+            }
+            running += 1;
+            app.update();
+        }
+        if running == 0 || failed.is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            failed = Some(format!("gave up after {} s", args.timeout));
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(if apps.len() > 20 { 1 } else { 5 }));
+    }
+    let mut lat: Vec<f64> = apps
+        .iter()
+        .flat_map(|a| a.world().resource::<LanClient>().latencies.clone())
+        .collect();
+    lat.sort_by(f64::total_cmp);
+    if !lat.is_empty() {
+        let q = |p: f64| lat[((lat.len() - 1) as f64 * p).round() as usize] * 1000.0;
+        println!(
+            "command to visible event: {} samples, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            lat.len(),
+            q(0.5),
+            q(0.99),
+            q(1.0)
+        );
+    }
+    if let Some(p) = &args.latencies
+        && let Err(e) = std::fs::write(p, serde_json::to_vec(&lat).unwrap_or_default())
+    {
+        eprintln!("join: {}: {e}", p.display());
+    }
+    match failed {
+        Some(why) => {
+            eprintln!("join: {why}");
+            2
+        }
+        None => {
+            for app in &apps {
+                let c = app.world().resource::<LanClient>();
+                println!(
+                    "{}: the exercise ended; {} events seen",
+                    c.wanted.clone().unwrap_or_default(),
+                    c.received
+                );
+            }
+            0
+        }
+    }
+}
