@@ -241,6 +241,10 @@ pub enum Durability {
     Flush,
     /// Also ask the disk to persist it: survives a power cut.
     Sync,
+    /// Flush on every append; [`Writer::sync`] persists everything appended since the
+    /// last sync. A host calls it once per frame, before anything is shown or sent,
+    /// so that a burst of commands costs one disk sync, not one each.
+    Grouped,
 }
 
 /// Appends events to a journal file.
@@ -248,6 +252,7 @@ pub struct Writer {
     path: PathBuf,
     file: File,
     durability: Durability,
+    unsynced: bool,
 }
 
 impl Writer {
@@ -269,6 +274,7 @@ impl Writer {
             path: path.to_owned(),
             file,
             durability,
+            unsynced: false,
         };
         let line = serde_json::to_string(header).expect("a header always serialises");
         w.write_line(&line)?;
@@ -317,6 +323,7 @@ impl Writer {
             path: path.clone(),
             file,
             durability,
+            unsynced: false,
         })
     }
 
@@ -349,8 +356,19 @@ impl Writer {
 
     fn commit(&mut self) -> Result<(), JournalError> {
         self.file.flush().map_err(io(&self.path))?;
-        if self.durability == Durability::Sync {
+        match self.durability {
+            Durability::Sync => self.file.sync_data().map_err(io(&self.path))?,
+            Durability::Grouped => self.unsynced = true,
+            Durability::Flush => {}
+        }
+        Ok(())
+    }
+
+    /// Persist everything appended so far (no-op if nothing is waiting).
+    pub fn sync(&mut self) -> Result<(), JournalError> {
+        if self.unsynced {
             self.file.sync_data().map_err(io(&self.path))?;
+            self.unsynced = false;
         }
         Ok(())
     }

@@ -31,6 +31,8 @@ enum Command {
     Host(cli::host::Args),
     /// Join a hosted exercise (the participant app, or headless bots).
     Join(cli::join::Args),
+    /// Write a synthetic scenario of any size (load tests, benchmarks).
+    Generate(cli::generate::Args),
 }
 
 fn main() {
@@ -44,6 +46,7 @@ fn main() {
         Some(Command::Msel(a)) => cli::msel::run(a),
         Some(Command::Host(a)) => cli::host::run(a),
         Some(Command::Join(a)) => cli::join::run(a),
+        Some(Command::Generate(a)) => cli::generate::run(a),
     };
     std::process::exit(code);
 }

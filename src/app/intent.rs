@@ -47,6 +47,18 @@ pub enum Intent {
     ReplayView(Viewing),
     /// Replay: start a new exercise from the start of the shown round.
     Fork,
+    /// Lobby: open this exercise to participants on the LAN.
+    HostLan,
+    /// Picker: join an exercise hosted on the LAN.
+    JoinLan {
+        addr: String,
+        code: String,
+        name: String,
+    },
+    /// Participant: take this seat (key).
+    ClaimSeat(String),
+    /// Participant: leave and go back to the picker.
+    LeaveLan,
 }
 
 /// A recorded exercise being stepped through.
@@ -165,6 +177,13 @@ pub fn handle_intents(
                 let Some(d) = draft.as_deref_mut() else {
                     continue;
                 };
+                // Hosting: the session exists already and network seats are taken.
+                if let Some(s) = session.as_deref_mut() {
+                    if start_hosted(s, d).is_ok() {
+                        next.set(Screen::Exercise);
+                    }
+                    continue;
+                }
                 match start(d, &data.0) {
                     Ok(s) => {
                         commands.insert_resource(s);
@@ -236,6 +255,8 @@ pub fn handle_intents(
                     rp.viewing = v;
                 }
             }
+            // The network intents are handled in `lan`.
+            Intent::HostLan | Intent::JoinLan { .. } | Intent::ClaimSeat(_) | Intent::LeaveLan => {}
             Intent::Fork => {
                 let Some(rp) = replay.as_deref() else {
                     continue;
@@ -251,6 +272,25 @@ pub fn handle_intents(
             }
         }
     }
+}
+
+/// Lobby → start a hosted exercise: the lobby's names fill seats nobody took over
+/// the network.
+fn start_hosted(s: &mut Session, d: &Draft) -> Result<(), String> {
+    s.lang = d.lang;
+    s.round_seconds = d.round_minutes * 60;
+    for (seat, name) in d.names.iter().filter(|(_, n)| !n.trim().is_empty()) {
+        if !s.game.state().seats.contains_key(seat) {
+            s.command(
+                Seat::Control,
+                Command::TakeSeat {
+                    seat: *seat,
+                    name: name.trim().to_owned(),
+                },
+            )?;
+        }
+    }
+    s.command(Seat::Control, Command::Start).map(|_| ())
 }
 
 /// Lobby → a journaled, started exercise with its seats taken.
@@ -294,7 +334,7 @@ fn open_replay(lib: &Library, path: &std::path::Path) -> Result<Replay, String> 
 /// A new exercise from the start of the replay's round, journaled with its origin.
 fn fork(rp: &Replay, data: &std::path::Path) -> Result<Session, String> {
     let path = storage::new_journal_path(data, &rp.scenario.id);
-    let (writer, events) = journal::fork(&rp.loaded, rp.round, &path, journal::Durability::Sync)
+    let (writer, events) = journal::fork(&rp.loaded, rp.round, &path, journal::Durability::Grouped)
         .map_err(|e| e.to_string())?;
     let game = crate::engine::Game::replay(rp.scenario.clone(), rp.loaded.header.seed, events)
         .map_err(|e| e.to_string())?;

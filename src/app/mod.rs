@@ -8,6 +8,7 @@
 //! clock); tests run it headless. [`UiPlugin`] adds the window and egui on top.
 
 pub mod intent;
+pub mod lan;
 pub mod library;
 pub mod screen;
 pub mod screenshot;
@@ -100,7 +101,7 @@ pub fn run(options: AppOptions) -> i32 {
             .set(bevy::log::LogPlugin { filter: "wgpu=error,naga=warn,bevy_render=warn,bevy_asset::io::source=error,cbm_ttx=info".into(), ..default() }),
     )
     .insert_resource(options.clone())
-    .add_plugins((ShellPlugin, UiPlugin));
+    .add_plugins((ShellPlugin, UiPlugin, lan::LanAppPlugin));
     if options.screenshot.is_some() {
         app.add_plugins(screenshot::ScreenshotPlugin);
     }

@@ -17,4 +17,6 @@ pub enum Screen {
     Debrief,
     /// Step through a recorded exercise round by round, as control or any seat; fork it.
     Replay,
+    /// A participant who joined over the network: seat picker, then the seat's view.
+    Participant,
 }

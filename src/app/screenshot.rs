@@ -106,6 +106,51 @@ fn stage(
 ) {
     match target {
         Screen::Picker => {}
+        Screen::Participant => {
+            // What a participant on another laptop sees: built exactly as the client
+            // builds it, from the seat's events and the redacted scenario.
+            let seat = seat
+                .and_then(|k| Seat::parse(k, &scenario))
+                .unwrap_or(Seat::State(crate::scenario::StateId(0)));
+            let mut game = crate::engine::Game::new(scenario.clone(), scenario.seed);
+            let _ = game.handle(
+                Seat::Control,
+                Command::TakeSeat {
+                    seat,
+                    name: "Demo team".into(),
+                },
+            );
+            let _ = game.handle(Seat::Control, Command::Start);
+            crate::sim::batch::play_rounds_until(&mut game, Policy::Cooperative, 2);
+            let visible: Vec<_> = game
+                .events()
+                .iter()
+                .filter(|e| e.audience.includes(seat))
+                .cloned()
+                .collect();
+            let mut redacted = crate::net::protocol::redact(&scenario);
+            crate::net::protocol::apply_disclosures(
+                &mut redacted,
+                seat,
+                &crate::net::protocol::disclosures(&scenario, seat, &visible),
+            );
+            let mut c = crate::net::client::LanClient::new(
+                Some(std::net::SocketAddr::from((
+                    [192, 168, 1, 20],
+                    crate::net::DEFAULT_PORT,
+                ))),
+                "K7QXM2".into(),
+                "Demo team".into(),
+                Some(seat.key(&scenario)),
+                None,
+            );
+            c.view = Some(crate::engine::SeatView::build(&redacted, seat, &visible));
+            c.scenario = Some(redacted);
+            c.seat = Some(seat);
+            c.status = crate::net::client::Status::Seated;
+            commands.insert_resource(c);
+            next.set(Screen::Participant);
+        }
         Screen::Replay => {
             let game = crate::sim::play(scenario.clone(), scenario.seed, Policy::Random);
             let loaded = crate::journal::Loaded {

@@ -61,7 +61,7 @@ impl Session {
             Some(p) => {
                 let mut header = Header::new(&scenario, seed);
                 header.scenario_path = source.as_ref().map(|p| p.display().to_string());
-                Some(Writer::create(&p, &header, Durability::Sync)?)
+                Some(Writer::create(&p, &header, Durability::Grouped)?)
             }
             None => None,
         };
@@ -80,7 +80,7 @@ impl Session {
         source: Option<PathBuf>,
     ) -> Result<Session, JournalError> {
         let game = loaded.replay(scenario.clone())?;
-        let writer = Writer::resume(loaded, Durability::Sync)?;
+        let writer = Writer::resume(loaded, Durability::Grouped)?;
         let mut s = Session::with(scenario, source, game, Some(writer));
         s.restore_clock();
         if let Some(t) = &loaded.torn {
@@ -211,6 +211,16 @@ impl Session {
         v
     }
 
+    /// Persist what was journaled this frame. Called once per frame before anything
+    /// new is shown or sent (see [`SessionPlugin`]).
+    pub fn sync_journal(&mut self) {
+        if let Some(w) = &mut self.journal
+            && let Err(e) = w.sync()
+        {
+            self.error = Some(format!("the journal could not be synced to disk: {e}"));
+        }
+    }
+
     /// Is the clock running (a timed, unpaused deliberation with time left)?
     pub fn clock_running(&self) -> bool {
         let st = self.game.state();
@@ -225,8 +235,19 @@ pub struct SessionPlugin;
 
 impl Plugin for SessionPlugin {
     fn build(&self, app: &mut App) {
-        app.add_systems(Update, tick_clock.run_if(resource_exists::<Session>));
+        app.add_systems(
+            Update,
+            (
+                tick_clock,
+                sync_journal.after(super::intent::handle_intents),
+            )
+                .run_if(resource_exists::<Session>),
+        );
     }
+}
+
+fn sync_journal(mut session: ResMut<Session>) {
+    session.sync_journal();
 }
 
 /// Count the clock down; redraw once a second while it runs, not otherwise.

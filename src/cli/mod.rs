@@ -2,6 +2,7 @@
 //! from the app and network modules). Each subcommand is a small function that
 //! returns the process exit code.
 
+pub mod generate;
 pub mod host;
 pub mod join;
 pub mod msel;

@@ -63,6 +63,7 @@ pub struct LanClient {
     was_connected: bool,
     /// The seat was not chosen by the user: a bot may pick another.
     auto_seat: bool,
+    hello_at: f64,
     first_attempt: Option<f64>,
 }
 
@@ -76,6 +77,7 @@ impl LanClient {
     ) -> Self {
         LanClient {
             auto_seat: wanted.is_none(),
+            hello_at: 0.0,
             first_attempt: None,
             addr,
             code,
@@ -187,10 +189,19 @@ fn watch_connection(
 }
 
 fn say_hello(
+    time: Res<Time<Real>>,
     mut client: ResMut<LanClient>,
     state: Res<bevy::state::state::State<ClientState>>,
     mut out: MessageWriter<ClientMsg>,
 ) {
+    let now = time.elapsed_secs_f64();
+    // An unanswered hello (dropped by a busy host) is said again.
+    if client.hello_sent
+        && !matches!(client.status, Status::Seated | Status::Choosing { .. })
+        && now - client.hello_at > 3.0
+    {
+        client.hello_sent = false;
+    }
     if *state.get() != ClientState::Connected
         || client.hello_sent
         || matches!(client.status, Status::Denied(_))
@@ -198,6 +209,7 @@ fn say_hello(
         return;
     }
     client.hello_sent = true;
+    client.hello_at = time.elapsed_secs_f64();
     out.write(ClientMsg::Hello {
         protocol: PROTOCOL_VERSION,
         code: client.code.clone(),
@@ -224,7 +236,12 @@ fn receive(
                 // A bot without a seat of its own takes the first free one (again, if
                 // another bot was quicker); a person chooses on screen.
                 if client.bot.is_some() {
-                    match seats.iter().find(|s| !s.taken) {
+                    let free: Vec<&SeatInfo> = seats.iter().filter(|s| !s.taken).collect();
+                    // Many bots joining at once: each tries a different free seat.
+                    let pick = (now.to_bits() ^ client.name.len() as u64)
+                        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                        as usize;
+                    match free.get(pick % free.len().max(1)) {
                         Some(free) if client.auto_seat => {
                             let key = free.key.clone();
                             client.claim(key);

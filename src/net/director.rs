@@ -17,11 +17,15 @@ pub struct Director {
     pub done: bool,
 }
 
+/// Host frame times while the exercise runs (frames are when commands are handled).
+#[derive(Resource, Debug, Default)]
+pub struct FrameTimes(pub Vec<f64>);
+
 pub struct DirectorPlugin;
 
 impl Plugin for DirectorPlugin {
     fn build(&self, app: &mut App) {
-        app.add_systems(
+        app.init_resource::<FrameTimes>().add_systems(
             Update,
             direct.run_if(
                 resource_exists::<Director>
@@ -33,6 +37,9 @@ impl Plugin for DirectorPlugin {
 }
 
 fn direct(
+    time: Res<Time<Real>>,
+    mut last_report: Local<f64>,
+    mut frames: ResMut<FrameTimes>,
     mut director: ResMut<Director>,
     mut session: ResMut<Session>,
     host: Res<LanHost>,
@@ -47,6 +54,9 @@ fn direct(
             warn!("director: {label}: {e}");
         }
     };
+    if session.game.state().phase != Phase::Setup {
+        frames.0.push(time.delta_secs_f64());
+    }
     let st = session.game.state().clone();
     let seated: Vec<Seat> = st
         .seats
@@ -56,6 +66,16 @@ fn direct(
         .collect();
     match st.phase {
         Phase::Setup => {
+            if time.elapsed_secs_f64() - *last_report > 5.0 {
+                *last_report = time.elapsed_secs_f64();
+                println!(
+                    "waiting for players: {} of {} seats claimed, {} clients connected; {:?}",
+                    host.seated().len(),
+                    director.players,
+                    host.clients(),
+                    host.stats
+                );
+            }
             if host.seated().len() >= director.players && seated.len() >= director.players {
                 println!("{} seat(s) claimed: starting", seated.len());
                 control(&mut session, Command::Start);
@@ -93,6 +113,19 @@ fn direct(
         Phase::Debrief => control(&mut session, Command::OpenRound),
         Phase::Ended => {
             director.done = true;
+            let mut f = std::mem::take(&mut frames.0);
+            f.sort_by(f64::total_cmp);
+            if !f.is_empty() {
+                let q = |p: f64| f[((f.len() - 1) as f64 * p).round() as usize] * 1000.0;
+                println!(
+                    "host frames while playing: {} , p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {:?}",
+                    f.len(),
+                    q(0.5),
+                    q(0.99),
+                    q(1.0),
+                    host.stats
+                );
+            }
             match session.journal_path() {
                 Some(p) => println!("journal: {}", p.display()),
                 None => println!("journal: (none)"),

@@ -432,9 +432,12 @@ fn bind(
 /// Send every seat the new events it may see; act on seats control freed.
 fn broadcast(
     mut host: ResMut<LanHost>,
-    session: Res<Session>,
+    mut session: ResMut<Session>,
     mut out: MessageWriter<ToClients<ServerMsg>>,
 ) {
+    // Nothing leaves the host before it is on disk.
+    session.sync_journal();
+    let session = &*session;
     let events = session.events();
     let host = &mut *host;
     // Control freed a seat: its token is void and whoever held it must pick again.
@@ -458,7 +461,7 @@ fn broadcast(
                     &mut out,
                     c,
                     seats_list(
-                        &session,
+                        session,
                         host,
                         Some("exercise control freed your seat".into()),
                     ),

@@ -1,7 +1,8 @@
 //! What crosses the network. Clients send [`ClientMsg`]; the host answers with
-//! [`ServerMsg`]. Bodies are JSON inside a length-prefixed frame, so the host can
-//! measure, reject and count anything malformed or oversized before it touches the
-//! exercise.
+//! [`ServerMsg`]. Messages are compact postcard; the few fields that hold scenario
+//! text (which may be a plain string or a map of languages) travel as JSON inside.
+//! The host's decoder turns anything it cannot read into a counted `Malformed` or
+//! `Oversized` message, so nothing unreadable touches the exercise.
 
 use bevy::prelude::*;
 use bevy_replicon::bytes::Bytes;
@@ -64,6 +65,7 @@ pub enum ServerMsg {
         seat: Seat,
         seat_key: String,
         token: String,
+        #[serde(with = "as_json")]
         scenario: Box<Scenario>,
     },
     /// Events the seat may see, in order, with the texts they reveal. `reset` says the
@@ -71,6 +73,7 @@ pub enum ServerMsg {
     Events {
         reset: bool,
         events: Vec<Event>,
+        #[serde(with = "as_json")]
         disclosures: Vec<Disclosure>,
     },
     /// A command was refused (the exercise goes on).
@@ -234,44 +237,54 @@ pub fn sound(s: &Scenario, events: &[Event], disclosures: &[Disclosure]) -> bool
 
 // ---- framing ------------------------------------------------------------------------
 
-fn frame<T: Serialize>(msg: &T, out: &mut Vec<u8>) -> Result<()> {
-    let json = serde_json::to_vec(msg)?;
-    postcard_utils::to_extend_mut(&json[..], out)?;
-    Ok(())
+/// Fields that hold scenario text go as JSON (postcard cannot read `Text`'s either-or shape).
+mod as_json {
+    use serde::de::DeserializeOwned;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(value: &T, s: S) -> Result<S::Ok, S::Error> {
+        let json = serde_json::to_string(value).map_err(serde::ser::Error::custom)?;
+        s.serialize_str(&json)
+    }
+
+    pub fn deserialize<'de, T: DeserializeOwned, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<T, D::Error> {
+        let json = String::deserialize(d)?;
+        serde_json::from_str(&json).map_err(serde::de::Error::custom)
+    }
 }
 
 pub fn serialize_client(_: &mut ClientSendCtx, msg: &ClientMsg, out: &mut Vec<u8>) -> Result<()> {
-    frame(msg, out)
+    postcard_utils::to_extend_mut(msg, out)?;
+    Ok(())
 }
 
 /// The host's decoder never fails: unreadable input becomes `Malformed` or
 /// `Oversized`, so that the host knows who sent it and can count it.
 pub fn deserialize_client(_: &mut ServerReceiveCtx, bytes: &mut Bytes) -> Result<ClientMsg> {
     let total = bytes.len();
-    if total > MAX_CLIENT_BYTES + 8 {
+    if total > MAX_CLIENT_BYTES {
         *bytes = Bytes::new();
         return Ok(ClientMsg::Oversized { bytes: total });
     }
-    let raw: Vec<u8> = match postcard_utils::from_buf(bytes) {
-        Ok(r) => r,
-        Err(_) => {
+    match postcard_utils::from_buf::<ClientMsg, _>(bytes) {
+        Ok(msg) if bytes.is_empty() => Ok(msg),
+        // Trailing bytes: not one of ours.
+        Ok(_) | Err(_) => {
             *bytes = Bytes::new();
-            return Ok(ClientMsg::Malformed { bytes: total });
+            Ok(ClientMsg::Malformed { bytes: total })
         }
-    };
-    if raw.len() > MAX_CLIENT_BYTES {
-        return Ok(ClientMsg::Oversized { bytes: raw.len() });
     }
-    Ok(serde_json::from_slice(&raw).unwrap_or(ClientMsg::Malformed { bytes: raw.len() }))
 }
 
 pub fn serialize_server(_: &mut ServerSendCtx, msg: &ServerMsg, out: &mut Vec<u8>) -> Result<()> {
-    frame(msg, out)
+    postcard_utils::to_extend_mut(msg, out)?;
+    Ok(())
 }
 
 pub fn deserialize_server(_: &mut ClientReceiveCtx, bytes: &mut Bytes) -> Result<ServerMsg> {
-    let raw: Vec<u8> = postcard_utils::from_buf(bytes)?;
-    Ok(serde_json::from_slice(&raw)?)
+    Ok(postcard_utils::from_buf(bytes)?)
 }
 
 /// Key of a seat for the wire and the command line.

@@ -54,6 +54,38 @@ pub fn play_rounds(game: &mut Game, policy: Policy) {
     }
 }
 
+/// Play until round `round`'s deliberation is open (for demonstrations).
+pub fn play_rounds_until(game: &mut Game, policy: Policy, round: u8) {
+    let scenario = game.scenario().clone();
+    for _ in 0..10_000 {
+        let st = game.state();
+        if st.phase == crate::engine::Phase::Ended
+            || (st.round >= round && st.phase == crate::engine::Phase::Deliberation)
+        {
+            return;
+        }
+        match st.phase {
+            crate::engine::Phase::Briefing => {
+                let _ = game.handle(Seat::Control, Command::BeginDeliberation { seconds: 0 });
+            }
+            crate::engine::Phase::Deliberation => {
+                for s in scenario.state_ids() {
+                    play_turn(game, policy, s);
+                }
+                let _ = game.handle(Seat::Control, Command::CloseDeliberation);
+            }
+            crate::engine::Phase::Debrief if st.is_last_round(&scenario) => return,
+            crate::engine::Phase::Debrief => {
+                let _ = game.handle(Seat::Control, Command::OpenRound);
+            }
+            crate::engine::Phase::Setup => {
+                let _ = game.handle(Seat::Control, Command::Start);
+            }
+            crate::engine::Phase::Ended => return,
+        }
+    }
+}
+
 /// One State's bot stages its actions and declares itself ready.
 pub fn play_turn(game: &mut Game, policy: Policy, s: StateId) {
     let scenario = game.scenario().clone();

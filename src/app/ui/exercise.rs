@@ -40,6 +40,7 @@ pub struct AdHoc {
 }
 
 pub fn draw(
+    lan: Option<Res<crate::net::host::LanHost>>,
     mut contexts: EguiContexts,
     session: Option<ResMut<Session>>,
     mut st: ResMut<UiState>,
@@ -65,6 +66,10 @@ pub fn draw(
             ));
             if let Some(p) = session.journal_path() {
                 ui.label(muted(format!("· journal: {}", p.display())));
+            }
+            if let Some(h) = &lan {
+                let online = h.seated().iter().filter(|(_, on)| *on).count();
+                ui.label(muted(format!("· LAN: code {} on UDP {} · {online} seat(s) connected", h.code, h.port)));
             }
         });
     });

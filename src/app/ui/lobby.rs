@@ -14,6 +14,8 @@ use crate::narrate::Narrator;
 pub fn draw(
     mut contexts: EguiContexts,
     draft: Option<ResMut<Draft>>,
+    lan: Option<Res<crate::net::host::LanHost>>,
+    session: Option<ResMut<crate::app::session::Session>>,
     mut out: MessageWriter<Intent>,
 ) -> Result {
     let Some(mut draft) = draft else {
@@ -86,6 +88,36 @@ pub fn draw(
             ui.label(muted(format!(
                 "{seated} seat(s) named. Unnamed seats can still be played in hot-seat mode."
             )));
+            ui.add_space(6.0);
+            card(ui, "Participants on their own laptops", |ui| match &lan {
+                Some(h) => {
+                    ui.label(RichText::new(format!("Join code: {}", h.code)).size(22.0).strong().color(ACCENT));
+                    for ip in crate::net::local_addresses() {
+                        ui.label(RichText::new(format!("cbm-ttx join {ip}:{} --code {}", h.port, h.code)).monospace());
+                    }
+                    ui.label(muted(format!("UDP port {} must be open on this machine's firewall.", h.port)));
+                    let joined = session.as_ref().map(|s| s.game.state().seats.clone()).unwrap_or_default();
+                    if joined.is_empty() {
+                        ui.label(muted("Nobody has joined yet."));
+                    }
+                    for (seat, name) in joined {
+                        ui.label(format!("✔ {} — {name}", seat.label(&scenario, draft.lang)));
+                    }
+                    let s = h.stats;
+                    if s.malformed + s.oversized + s.flooded + s.denied > 0 {
+                        ui.label(muted(format!(
+                            "dropped: {} malformed, {} oversized, {} flooding; {} refused entry",
+                            s.malformed, s.oversized, s.flooded, s.denied
+                        )));
+                    }
+                }
+                None => {
+                    ui.label(muted("Let participants join from their laptops on this network (LAN, no internet needed)."));
+                    if button(ui, "Host on the network") {
+                        intents.push(Intent::HostLan);
+                    }
+                }
+            });
             ui.add_space(6.0);
             if primary(ui, true, "Start the exercise  »") {
                 intents.push(Intent::StartExercise);

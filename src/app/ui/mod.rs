@@ -6,6 +6,7 @@ pub mod debrief;
 pub mod exercise;
 pub mod lobby;
 pub mod panels;
+pub mod participant;
 pub mod picker;
 pub mod replay;
 pub mod widgets;
@@ -27,6 +28,9 @@ pub struct UiState {
     pub note: String,
     pub show_help: bool,
     pub export: Option<Result<String, String>>,
+    pub join_addr: String,
+    pub join_code: String,
+    pub join_name: String,
 }
 
 impl Default for UiState {
@@ -41,6 +45,9 @@ impl Default for UiState {
             note: String::new(),
             show_help: false,
             export: None,
+            join_addr: String::new(),
+            join_code: String::new(),
+            join_name: String::new(),
         }
     }
 }
@@ -67,6 +74,7 @@ impl Plugin for ScreensPlugin {
                     board::draw.run_if(in_state(Screen::Board)),
                     debrief::draw.run_if(in_state(Screen::Debrief)),
                     replay::draw.run_if(in_state(Screen::Replay)),
+                    participant::draw.run_if(in_state(Screen::Participant)),
                     explain_repaints.run_if(|| std::env::var_os("CBM_TTX_DEBUG_REPAINT").is_some()),
                 )
                     .chain(),

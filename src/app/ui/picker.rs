@@ -64,6 +64,32 @@ pub fn draw(
                 }
             });
             ui.add_space(8.0);
+            card(ui, "Join a session on the network", |ui| {
+                egui::Grid::new("join-grid").num_columns(2).show(ui, |ui| {
+                    ui.label("Host");
+                    ui.add(egui::TextEdit::singleline(&mut ui_state.join_addr).hint_text("192.168.1.20").desired_width(200.0));
+                    ui.end_row();
+                    ui.label("Code");
+                    ui.add(egui::TextEdit::singleline(&mut ui_state.join_code).hint_text("from the facilitator").desired_width(200.0));
+                    ui.end_row();
+                    ui.label("Your name");
+                    ui.add(egui::TextEdit::singleline(&mut ui_state.join_name).desired_width(200.0));
+                    ui.end_row();
+                });
+                let ok = if ui_state.join_addr.trim().is_empty() || ui_state.join_code.trim().is_empty() {
+                    Err("enter the host's address and the join code")
+                } else {
+                    Ok(())
+                };
+                if button_if(ui, ok, "Join") {
+                    intents.push(Intent::JoinLan {
+                        addr: ui_state.join_addr.trim().to_owned(),
+                        code: ui_state.join_code.trim().to_owned(),
+                        name: ui_state.join_name.trim().to_owned(),
+                    });
+                }
+            });
+            ui.add_space(8.0);
             card(ui, "Recorded exercises (replay, fork)", |ui| {
                 let done: Vec<_> = lib.journals.iter().take(8).collect();
                 if done.is_empty() {

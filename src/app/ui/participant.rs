@@ -1,0 +1,146 @@
+//! Screen: a participant who joined over the network — connecting, choosing a seat,
+//! then the seat's own view (the same panels as the hot seat).
+
+use bevy::prelude::*;
+use bevy_egui::{
+    EguiContexts,
+    egui::{self, RichText},
+};
+
+use super::UiState;
+use super::widgets::*;
+use crate::app::intent::Intent;
+use crate::narrate::Narrator;
+use crate::net::client::{LanClient, Status};
+
+pub fn draw(
+    mut contexts: EguiContexts,
+    client: Option<Res<LanClient>>,
+    mut st: ResMut<UiState>,
+    time: Res<Time<Real>>,
+    mut out: MessageWriter<Intent>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    let mut root = root_ui(&ctx);
+    let ui = &mut root;
+    let mut intents = Vec::new();
+    let Some(c) = client else {
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.label("Not connected.");
+            if button(ui, "‹ Back") {
+                intents.push(Intent::LeaveLan);
+            }
+        });
+        out.write_batch(intents);
+        return Ok(());
+    };
+    let addr = c.addr.map(|a| a.to_string()).unwrap_or_default();
+    egui::Panel::top("participant-top").show(ui, |ui| {
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            if button(ui, "‹ Leave") {
+                intents.push(Intent::LeaveLan);
+            }
+            ui.label(RichText::new("cbm-ttx").strong().color(ACCENT));
+            ui.label(muted(format!("connected to {addr} · code {}", c.code)));
+            if let Some(v) = &c.view {
+                let s = c.scenario.as_ref().expect("a view comes with its scenario");
+                let title = s
+                    .rounds
+                    .get(v.round.saturating_sub(1) as usize)
+                    .map(|r| r.title.en())
+                    .unwrap_or("not started");
+                ui.separator();
+                ui.label(
+                    RichText::new(format!(
+                        "{}/{} · {} · {}",
+                        v.round,
+                        s.round_count(),
+                        title,
+                        v.phase.label()
+                    ))
+                    .size(16.0),
+                );
+            }
+        });
+        match &c.status {
+            Status::Lost => {
+                ui.label(
+                    RichText::new("Connection lost. Reconnecting… your seat is kept for you.")
+                        .color(WARN)
+                        .strong(),
+                );
+            }
+            _ => {
+                if let Some(r) = &c.refused {
+                    ui.label(RichText::new(format!("Refused: {r}")).color(BAD));
+                }
+            }
+        }
+        ui.add_space(4.0);
+    });
+    match &c.status {
+        Status::Connecting => {
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.vertical_centered(|ui| {
+                    ui.add_space(120.0);
+                    ui.label(RichText::new(format!("Connecting to {addr}…")).size(22.0));
+                    ui.label(muted("Check the address and that you are on the same network as the facilitator."));
+                });
+            });
+        }
+        Status::Denied(why) => {
+            egui::CentralPanel::default().show(ui, |ui| {
+                ui.vertical_centered(|ui| {
+                    ui.add_space(120.0);
+                    ui.label(
+                        RichText::new("The host turned this connection down")
+                            .size(22.0)
+                            .color(BAD),
+                    );
+                    ui.label(RichText::new(why).size(18.0));
+                    if button(ui, "Back to the start") {
+                        intents.push(Intent::LeaveLan);
+                    }
+                });
+            });
+        }
+        Status::Choosing {
+            title,
+            seats,
+            reason,
+        } => {
+            egui::CentralPanel::default().show(ui, |ui| {
+                card(ui, &format!("Choose your seat — {title}"), |ui| {
+                    if let Some(r) = reason {
+                        ui.label(RichText::new(r).color(WARN));
+                    }
+                    for s in seats {
+                        ui.horizontal(|ui| {
+                            if s.taken {
+                                ui.label(muted(format!("{} — taken", s.label)));
+                            } else if button(ui, format!("Take: {}", s.label)) {
+                                intents.push(Intent::ClaimSeat(s.key.clone()));
+                            }
+                        });
+                    }
+                });
+            });
+        }
+        Status::Seated | Status::Lost => {
+            if let (Some(view), Some(scenario)) = (&c.view, &c.scenario) {
+                let lang = scenario
+                    .languages
+                    .first()
+                    .copied()
+                    .unwrap_or(crate::scenario::Lang::En);
+                let n = Narrator::new(scenario, lang);
+                let clock = c.clock_left(time.elapsed_secs_f64());
+                let view = view.clone();
+                super::exercise::seat_view(ui, &n, clock, &view, &mut st, &mut intents);
+            }
+        }
+    }
+    out.write_batch(intents);
+    Ok(())
+}
