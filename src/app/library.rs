@@ -71,6 +71,16 @@ pub fn asset_path(file: &Path) -> AssetPath<'static> {
     AssetPath::from_path_buf(rel).with_source(FS)
 }
 
+/// Wakes a sleeping (reactive) app; installed by the UI once the event loop exists.
+static WAKER: OnceLock<Box<dyn Fn() + Send + Sync>> = OnceLock::new();
+/// Set by the watcher when a file changed; the app then keeps updating until the
+/// reload has come through.
+static CHANGED: AtomicBool = AtomicBool::new(false);
+
+pub fn set_waker(wake: impl Fn() + Send + Sync + 'static) {
+    let _ = WAKER.set(Box::new(wake));
+}
+
 /// Files the watcher polls (absolute paths).
 fn watch_list() -> &'static Mutex<Vec<PathBuf>> {
     static LIST: OnceLock<Mutex<Vec<PathBuf>>> = OnceLock::new();
@@ -125,6 +135,10 @@ impl PollWatcher {
                                         .is_err()
                                     {
                                         return;
+                                    }
+                                    CHANGED.store(true, Ordering::Relaxed);
+                                    if let Some(wake) = WAKER.get() {
+                                        wake();
                                     }
                                 }
                             }
@@ -236,7 +250,7 @@ impl Plugin for LibraryPlugin {
             .init_resource::<Library>()
             .init_resource::<DataDir>()
             .add_systems(Startup, fill_library)
-            .add_systems(Update, (track_assets, track_failures))
+            .add_systems(Update, (track_assets, track_failures, follow_reload))
             .add_systems(OnEnter(Screen::Picker), refresh_journals);
     }
 }
@@ -404,6 +418,27 @@ fn track_assets(
                 }
             }
         }
+    }
+}
+
+/// After a change on disk, keep frames coming until the reload lands (at most 3 s):
+/// the app would otherwise sleep until the next input.
+fn follow_reload(
+    mut since: Local<Option<std::time::Instant>>,
+    mut events: MessageReader<AssetEvent<ScenarioAsset>>,
+    mut redraw: MessageWriter<bevy::window::RequestRedraw>,
+) {
+    if CHANGED.swap(false, Ordering::Relaxed) {
+        *since = Some(std::time::Instant::now());
+    }
+    let landed = events
+        .read()
+        .any(|e| matches!(e, AssetEvent::Modified { .. }));
+    match *since {
+        Some(t) if !landed && t.elapsed() < Duration::from_secs(3) => {
+            redraw.write(bevy::window::RequestRedraw);
+        }
+        _ => *since = None,
     }
 }
 

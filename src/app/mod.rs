@@ -72,7 +72,20 @@ impl Plugin for UiPlugin {
             })
             .add_systems(Startup, |mut commands: Commands| {
                 commands.spawn(Camera2d);
-            });
+            })
+            .add_systems(Startup, install_waker);
+    }
+}
+
+/// Let the scenario watcher wake the event loop when a file changes.
+fn install_waker(proxy: Option<Res<bevy::winit::EventLoopProxyWrapper>>) {
+    if let Some(p) = proxy {
+        let proxy = std::sync::Mutex::new((**p).clone());
+        library::set_waker(move || {
+            if let Ok(p) = proxy.lock() {
+                let _ = p.send_event(bevy::winit::WinitUserEvent::WakeUp);
+            }
+        });
     }
 }
 

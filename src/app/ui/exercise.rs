@@ -359,7 +359,7 @@ fn console(
                     });
                 });
                 ui.add_space(6.0);
-                card(ui, "Seats", |ui| seats(ui, n, view));
+                card(ui, "Seats", |ui| seats(ui, n, view, &mut cell.borrow_mut()));
                 ui.add_space(6.0);
                 card(ui, "Injects", |ui| {
                     injects(ui, n, view, &mut cell.borrow_mut())
@@ -405,7 +405,7 @@ fn console(
     *intents = cell.into_inner();
 }
 
-fn seats(ui: &mut egui::Ui, n: &Narrator, view: &SeatView) {
+fn seats(ui: &mut egui::Ui, n: &Narrator, view: &SeatView, intents: &mut Vec<Intent>) {
     for seat in Seat::all_player_seats(n.scenario) {
         let name = view.seats.get(&seat);
         let staged = view.staged.iter().filter(|s| s.seat == seat).count();
@@ -428,6 +428,11 @@ fn seats(ui: &mut egui::Ui, n: &Narrator, view: &SeatView) {
             ui.label(label);
             if let Some(name) = name {
                 ui.label(muted(name.clone()));
+                // Free the seat (a participant left, or swaps with someone): on the LAN
+                // its token is void and another laptop can claim it.
+                if button(ui, format!("Free {}", seat.key(n.scenario))) {
+                    intents.push(Intent::Command(Seat::Control, Command::FreeSeat { seat }));
+                }
             }
             if staged > 0 {
                 ui.label(muted(format!("{staged} staged")));
