@@ -92,6 +92,18 @@ pub struct Draft {
 }
 
 impl Draft {
+    /// A new session for these settings, journaled in `data` (unless journaling is off).
+    pub fn session(&self, data: &std::path::Path) -> Result<Session, String> {
+        let path = self
+            .journal
+            .then(|| storage::new_journal_path(data, &self.scenario.id));
+        let mut s = Session::start(self.scenario.clone(), self.source.clone(), self.seed, path)
+            .map_err(|e| e.to_string())?;
+        s.lang = self.lang;
+        s.round_seconds = self.round_minutes * 60;
+        Ok(s)
+    }
+
     pub fn new(scenario: Arc<Scenario>, source: Option<PathBuf>) -> Draft {
         Draft {
             names: Seat::all_player_seats(&scenario)
@@ -295,23 +307,8 @@ fn start_hosted(s: &mut Session, d: &Draft) -> Result<(), String> {
 
 /// Lobby → a journaled, started exercise with its seats taken.
 fn start(d: &Draft, data: &std::path::Path) -> Result<Session, String> {
-    let path = d
-        .journal
-        .then(|| storage::new_journal_path(data, &d.scenario.id));
-    let mut s = Session::start(d.scenario.clone(), d.source.clone(), d.seed, path)
-        .map_err(|e| e.to_string())?;
-    s.lang = d.lang;
-    s.round_seconds = d.round_minutes * 60;
-    for (seat, name) in d.names.iter().filter(|(_, n)| !n.trim().is_empty()) {
-        s.command(
-            Seat::Control,
-            Command::TakeSeat {
-                seat: *seat,
-                name: name.trim().to_owned(),
-            },
-        )?;
-    }
-    s.command(Seat::Control, Command::Start)?;
+    let mut s = d.session(data)?;
+    start_hosted(&mut s, d)?;
     Ok(s)
 }
 

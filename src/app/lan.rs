@@ -11,7 +11,7 @@ use bevy_replicon_renet::RepliconRenetPlugins;
 use super::intent::{Draft, Intent};
 use super::screen::Screen;
 use super::session::Session;
-use super::storage::{self, DataDir};
+use super::storage::DataDir;
 use super::{AppOptions, library::Library};
 use crate::net::client::{LanClient, LanClientPlugin, Status};
 use crate::net::host::{LanHost, LanHostPlugin};
@@ -160,18 +160,13 @@ fn handle_lan_intents(
                 if session.is_some() {
                     continue;
                 }
-                let path = d
-                    .journal
-                    .then(|| storage::new_journal_path(&data.0, &d.scenario.id));
-                match Session::start(d.scenario.clone(), d.source.clone(), d.seed, path) {
-                    Ok(mut s) => {
-                        s.lang = d.lang;
-                        s.round_seconds = d.round_minutes * 60;
+                match d.session(&data.0) {
+                    Ok(s) => {
                         commands.queue(move |world: &mut World| {
                             host(world, s, crate::net::DEFAULT_PORT, None)
                         });
                     }
-                    Err(e) => lib.open_error = Some(e.to_string()),
+                    Err(e) => lib.open_error = Some(e),
                 }
             }
             Intent::JoinLan { addr, code, name } => match crate::cli::join::resolve(&addr) {

@@ -197,8 +197,9 @@ struct Cx {
 const ROOT: fn() -> Path = Path::root;
 
 impl Cx {
-    fn error(
+    fn push(
         &mut self,
+        severity: Severity,
         problem: Problem,
         path: Path,
         message: impl Into<String>,
@@ -206,13 +207,23 @@ impl Cx {
     ) {
         let hint = hint.into();
         self.found.push(Found {
-            severity: Severity::Error,
+            severity,
             problem,
             message: message.into(),
             hint: (!hint.is_empty()).then_some(hint),
             path,
             key: None,
         });
+    }
+
+    fn error(
+        &mut self,
+        problem: Problem,
+        path: Path,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        self.push(Severity::Error, problem, path, message, hint);
     }
 
     fn warn(
@@ -222,15 +233,7 @@ impl Cx {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) {
-        let hint = hint.into();
-        self.found.push(Found {
-            severity: Severity::Warning,
-            problem,
-            message: message.into(),
-            hint: (!hint.is_empty()).then_some(hint),
-            path,
-            key: None,
-        });
+        self.push(Severity::Warning, problem, path, message, hint);
     }
 
     fn compile(&mut self, f: &ScenarioFile) -> Scenario {
