@@ -245,7 +245,9 @@ pub struct LibraryPlugin;
 
 impl Plugin for LibraryPlugin {
     fn build(&self, app: &mut App) {
-        app.init_asset::<ScenarioAsset>()
+        // Registered by the window plugin too; headless apps need it for `follow_reload`.
+        app.add_message::<bevy::window::RequestRedraw>()
+            .init_asset::<ScenarioAsset>()
             .init_asset_loader::<ScenarioLoader>()
             .init_resource::<Library>()
             .init_resource::<DataDir>()
