@@ -246,12 +246,20 @@ impl Plugin for SessionPlugin {
     }
 }
 
-fn sync_journal(mut session: ResMut<Session>) {
-    session.sync_journal();
+fn sync_journal(session: Option<ResMut<Session>>) {
+    // The session may have just been closed by an intent this frame.
+    if let Some(mut s) = session {
+        s.sync_journal();
+    }
 }
 
 /// Count the clock down; redraw once a second while it runs, not otherwise.
-fn tick_clock(time: Res<Time>, mut session: ResMut<Session>, winit: Option<ResMut<WinitSettings>>) {
+fn tick_clock(
+    time: Res<Time>,
+    session: Option<ResMut<Session>>,
+    winit: Option<ResMut<WinitSettings>>,
+) {
+    let Some(mut session) = session else { return };
     let running = session.clock_running();
     if running {
         session.clock.remaining = (session.clock.remaining - time.delta_secs_f64()).max(0.0);
