@@ -181,6 +181,14 @@ fn handle_lan_intents(
                     c.claim(key);
                 }
             }
+            // A new exercise: stop serving the old one.
+            Intent::NewExercise => {
+                commands.queue(|world: &mut World| {
+                    world.remove_resource::<LanHost>();
+                    world.remove_resource::<bevy_replicon_renet::netcode::NetcodeServerTransport>();
+                    world.remove_resource::<bevy_replicon_renet::RenetServer>();
+                });
+            }
             Intent::LeaveLan => {
                 commands.queue(|world: &mut World| {
                     transport::stop_client(world);
