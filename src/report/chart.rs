@@ -43,7 +43,14 @@ fn draw(
         .y_label_area_size(40)
         .build_cartesian_2d(0i32..rounds, 0i32..100i32)
         .ok()?;
-    // Ladder bands.
+    // Ladder bands, tinted from calm green to crisis red, named at the left.
+    const TINTS: [RGBColor; 5] = [
+        RGBColor(0xe3, 0xf1, 0xe5),
+        RGBColor(0xee, 0xf3, 0xdc),
+        RGBColor(0xfb, 0xf0, 0xd5),
+        RGBColor(0xfb, 0xe2, 0xd3),
+        RGBColor(0xf6, 0xd4, 0xd4),
+    ];
     let steps = scenario.ladder.len();
     for (k, step) in scenario.ladder.iter().enumerate() {
         let top = scenario
@@ -51,16 +58,24 @@ fn draw(
             .get(k + 1)
             .map(|n| n.from as i32)
             .unwrap_or(100);
-        let shade = 250 - (k * 40 / steps.max(1)) as u8;
+        let tint = TINTS[if steps <= 1 {
+            0
+        } else {
+            k * (TINTS.len() - 1) / (steps - 1)
+        }];
         chart
             .draw_series(std::iter::once(Rectangle::new(
                 [(0, step.from as i32), (rounds, top)],
-                RGBColor(
-                    shade,
-                    shade,
-                    if k + 1 == steps { shade - 20 } else { shade },
-                )
-                .filled(),
+                tint.filled(),
+            )))
+            .ok()?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                step.name.get(lang).to_owned(),
+                (0, top),
+                ("sans-serif", 12)
+                    .into_font()
+                    .color(&RGBColor(0x70, 0x70, 0x70)),
             )))
             .ok()?;
     }
@@ -104,6 +119,7 @@ fn draw(
     }
     chart
         .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
         .draw()
