@@ -185,6 +185,19 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// A new entry, loading at once.
+    pub fn load(source: Source, assets: &AssetServer) -> Entry {
+        let mut e = Entry {
+            source,
+            handle: None,
+            compiled: None,
+            load_error: None,
+            reloads: 0,
+        };
+        load_entry(&mut e, assets);
+        e
+    }
+
     pub fn scenario(&self) -> Option<&Arc<Scenario>> {
         self.compiled.as_ref().and_then(|(s, _)| s.as_ref())
     }
@@ -265,15 +278,8 @@ fn fill_library(
     options: Option<Res<super::AppOptions>>,
 ) {
     for (name, _) in bundled::ALL {
-        let mut e = Entry {
-            source: Source::Bundled(name),
-            handle: None,
-            compiled: None,
-            load_error: None,
-            reloads: 0,
-        };
-        load_entry(&mut e, &assets);
-        lib.entries.push(e);
+        lib.entries
+            .push(Entry::load(Source::Bundled(name), &assets));
     }
     let wanted = options.and_then(|o| o.scenario.clone());
     let mut files = storage::recent_files(&data.0);
@@ -290,15 +296,7 @@ fn fill_library(
         {
             continue;
         }
-        let mut e = Entry {
-            source: Source::File(f),
-            handle: None,
-            compiled: None,
-            load_error: None,
-            reloads: 0,
-        };
-        load_entry(&mut e, &assets);
-        lib.entries.push(e);
+        lib.entries.push(Entry::load(Source::File(f), &assets));
     }
     if let Some(w) = wanted {
         let w = w.canonicalize().unwrap_or(w);
@@ -360,15 +358,7 @@ pub fn open_file(
         lib.selected = i;
         return Some(i);
     }
-    let mut e = Entry {
-        source: Source::File(path),
-        handle: None,
-        compiled: None,
-        load_error: None,
-        reloads: 0,
-    };
-    load_entry(&mut e, assets);
-    lib.entries.push(e);
+    lib.entries.push(Entry::load(Source::File(path), assets));
     lib.selected = lib.entries.len() - 1;
     Some(lib.selected)
 }
