@@ -1,7 +1,7 @@
 //! Events in words, for the app's inbox and logs and for the after-action report.
 //! Pure functions of the scenario and the event: no bevy, no HTML.
 
-use crate::engine::{Action, Answer, Cause, Event, EventKind, Payload, Seat, Via};
+use crate::engine::{Action, Cause, Event, EventKind, Payload, Seat, Via};
 use crate::scenario::{ActionKind, BodyId, Lang, Origin, Scenario, StateId};
 
 /// Broad kinds of line, for icons, colours and filters.
@@ -503,12 +503,5 @@ pub fn measure_tag(kind: ActionKind) -> String {
     match kind.measure() {
         Some(m) => format!("{} [{}]", kind.label(), m.label()),
         None => kind.label().to_owned(),
-    }
-}
-
-pub fn answer_text(a: Option<(u8, Answer)>) -> String {
-    match a {
-        Some((r, a)) => format!("{} (round {r})", a.label()),
-        None => "not checked".into(),
     }
 }

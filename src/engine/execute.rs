@@ -2,7 +2,7 @@
 //! soon as it is made, so later steps of the same command see its effect.
 
 use super::command::{Command, InjectTarget, Seat};
-use super::event::{Event, EventKind, InjectSource, Phase, Via};
+use super::event::{Event, EventKind, InjectSource, Via};
 use super::resolve;
 use super::state::{State, apply};
 use super::triggers;
@@ -264,9 +264,4 @@ fn open_incident(ctx: &mut Ctx, incident: IncidentId, told: Option<&InjectAudien
             ctx.learn(*b, *f, Via::Incident);
         }
     }
-}
-
-/// Is the exercise where a command of this kind makes sense? (For UIs: grey out buttons.)
-pub fn phase_allows_actions(state: &State) -> bool {
-    state.phase == Phase::Deliberation && !state.paused
 }

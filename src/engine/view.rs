@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::command::{Action, ActionId, MessageId, Seat};
 use super::event::{Answer, Event, EventKind, Message, Phase, Via};
-use crate::scenario::{BodyId, FactId, IncidentId, Level, Scenario, StateId, level_index};
+use crate::scenario::{BodyId, FactId, IncidentId, Scenario, StateId, level_index};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct KnownFact {
@@ -328,12 +328,5 @@ impl SeatView {
             | EventKind::Passed { .. }
             | EventKind::Annotation { .. } => {}
         }
-    }
-
-    /// The seat's own directory entry at a level, if it plays a State.
-    pub fn own_entry(&self, level: Level) -> Option<&DirectoryEntry> {
-        self.seat
-            .state()
-            .map(|s| &self.directory[s.index()][level_index(level)])
     }
 }

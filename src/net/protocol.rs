@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{Command, Event, EventKind, Seat};
 use crate::scenario::{
-    Effect, FactId, IncidentId, InjectAudience, InjectId, Origin, Scenario, StateId, Text, When,
+    Effect, FactId, IncidentId, InjectAudience, InjectId, Origin, Scenario, Text, When,
 };
 
 /// Bumped when messages change shape; host and client must agree.
@@ -285,13 +285,4 @@ pub fn serialize_server(_: &mut ServerSendCtx, msg: &ServerMsg, out: &mut Vec<u8
 
 pub fn deserialize_server(_: &mut ClientReceiveCtx, bytes: &mut Bytes) -> Result<ServerMsg> {
     Ok(postcard_utils::from_buf(bytes)?)
-}
-
-/// Key of a seat for the wire and the command line.
-pub fn seat_key(s: &Scenario, seat: Seat) -> String {
-    seat.key(s)
-}
-
-pub fn state_label(s: &Scenario, st: StateId) -> String {
-    s.state(st).name.en().to_owned()
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::engine::{Event, EventKind, Payload, Seat, SeatView, Status, evaluate_all};
-use crate::narrate::{Kind, Narrator, measure_tag};
+use crate::narrate::{Kind, Narrator};
 use crate::scenario::{ActionKind, Lang, Level, Measure, Scenario, StateId};
 
 /// A block of a report, rendered by both the HTML and the Markdown writer.
@@ -668,7 +668,6 @@ pub fn build(scenario: &Scenario, seed: u64, events: &[Event], opts: &Options) -
             b.push(Block::List(qs));
         }
     }
-    let _ = measure_tag;
     Doc { title, blocks: b }
 }
 

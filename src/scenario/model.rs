@@ -324,11 +324,6 @@ impl Scenario {
             Origin::Actor(a) => &self.actors[a.index()].name,
         }
     }
-
-    /// Total number of bodies across States (the size of per-body tables).
-    pub fn body_count(&self) -> usize {
-        self.states.iter().map(|s| s.bodies.len()).sum()
-    }
 }
 
 pub fn level_index(level: Level) -> usize {
