@@ -1,15 +1,7 @@
-//! cbm-ttx: a tabletop discussion-exercise simulator for OSCE cyber/ICT
-//! confidence-building measures 2 and 8.
-//!
-//! The rules live in [`scenario`] and [`engine`] (no bevy); [`journal`] records
-//! exercises; [`sim`] plays them with bots.
+//! cbm-ttx, the shell around [`cbm_ttx_core`]: the LAN host and client ([`net`]), the
+//! bevy app ([`app`]) and the command line ([`cli`]). Dependencies point one way:
+//! core ← net ← app ← cli.
 
 pub mod app;
 pub mod cli;
-pub mod engine;
-pub mod journal;
-pub mod narrate;
 pub mod net;
-pub mod report;
-pub mod scenario;
-pub mod sim;

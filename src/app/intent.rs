@@ -11,9 +11,9 @@ use super::library::{self, Library};
 use super::screen::Screen;
 use super::session::{Session, Viewing};
 use super::storage;
-use crate::engine::{Command, Seat};
-use crate::journal;
-use crate::scenario::{Lang, Scenario};
+use cbm_ttx_core::engine::{Command, Seat};
+use cbm_ttx_core::journal;
+use cbm_ttx_core::scenario::{Lang, Scenario};
 
 #[derive(Message, Clone, Debug, PartialEq)]
 pub enum Intent {
@@ -73,7 +73,7 @@ pub struct Replay {
 
 impl Replay {
     pub fn last_round(&self) -> u8 {
-        crate::engine::history::last_round(&self.loaded.events).max(1)
+        cbm_ttx_core::engine::history::last_round(&self.loaded.events).max(1)
     }
 }
 
@@ -317,7 +317,7 @@ fn open_replay(lib: &Library, path: &std::path::Path) -> Result<Replay, String> 
     let loaded = journal::read(path).map_err(|e| e.to_string())?;
     let (scenario, source) = scenario_of(lib, &loaded, path)?;
     // Make sure the record is sound before showing it.
-    crate::engine::Game::replay(scenario.clone(), loaded.header.seed, loaded.events.clone())
+    cbm_ttx_core::engine::Game::replay(scenario.clone(), loaded.header.seed, loaded.events.clone())
         .map_err(|e| e.to_string())?;
     Ok(Replay {
         scenario,
@@ -333,7 +333,7 @@ fn fork(rp: &Replay, data: &std::path::Path) -> Result<Session, String> {
     let path = storage::new_journal_path(data, &rp.scenario.id);
     let (writer, events) = journal::fork(&rp.loaded, rp.round, &path, journal::Durability::Grouped)
         .map_err(|e| e.to_string())?;
-    let game = crate::engine::Game::replay(rp.scenario.clone(), rp.loaded.header.seed, events)
+    let game = cbm_ttx_core::engine::Game::replay(rp.scenario.clone(), rp.loaded.header.seed, events)
         .map_err(|e| e.to_string())?;
     let mut s = Session::continue_with(rp.scenario.clone(), rp.source.clone(), game, writer);
     let open = if rp.round == 1 {
@@ -359,7 +359,7 @@ fn scenario_of(
 ) -> Result<Found, String> {
     let from_file = loaded.header.scenario_path.as_ref().and_then(|p| {
         let p = PathBuf::from(p);
-        let (s, _) = crate::scenario::load(&p).ok()?;
+        let (s, _) = cbm_ttx_core::scenario::load(&p).ok()?;
         (s.content_hash == loaded.header.scenario_hash).then(|| (Arc::new(s), Some(p)))
     });
     match from_file {

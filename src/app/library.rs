@@ -15,7 +15,7 @@ use bevy::prelude::*;
 use super::screen::Screen;
 use super::session::Session;
 use super::storage::{self, DataDir, JournalEntry};
-use crate::scenario::{Report, Scenario, bundled, compile_bytes, compile_str};
+use cbm_ttx_core::scenario::{Report, Scenario, bundled, compile_bytes, compile_str};
 
 /// The asset source that maps `fs://home/u/x.ron` to `/home/u/x.ron`.
 pub const FS: &str = "fs";

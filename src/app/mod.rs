@@ -38,7 +38,7 @@ pub struct AppOptions {
     /// With a screenshot of the exercise: show this seat's view (`ardenia`, `ardenia/cert`).
     pub seat: Option<String>,
     /// Language of scenario text (if the scenario has it).
-    pub lang: Option<crate::scenario::Lang>,
+    pub lang: Option<cbm_ttx_core::scenario::Lang>,
     /// Host this exercise on the LAN (`cbm-ttx host`).
     pub host: Option<crate::cli::host::Args>,
     /// Join a hosted exercise (`cbm-ttx join`).

@@ -12,8 +12,8 @@ use super::library::Library;
 use super::screen::Screen;
 use super::session::{Session, Viewing};
 use super::{AppOptions, Intent};
-use crate::engine::{Command, Phase, Seat};
-use crate::sim::Policy;
+use cbm_ttx_core::engine::{Command, Phase, Seat};
+use cbm_ttx_core::sim::Policy;
 
 pub struct ScreenshotPlugin;
 
@@ -98,11 +98,11 @@ fn stage(
     commands: &mut Commands,
     next: &mut NextState<Screen>,
     intents: &mut MessageWriter<Intent>,
-    scenario: Arc<crate::scenario::Scenario>,
+    scenario: Arc<cbm_ttx_core::scenario::Scenario>,
     source: Option<PathBuf>,
     target: Screen,
     seat: Option<&str>,
-    lang: Option<crate::scenario::Lang>,
+    lang: Option<cbm_ttx_core::scenario::Lang>,
 ) {
     match target {
         Screen::Picker => {}
@@ -111,8 +111,8 @@ fn stage(
             // builds it, from the seat's events and the redacted scenario.
             let seat = seat
                 .and_then(|k| Seat::parse(k, &scenario))
-                .unwrap_or(Seat::State(crate::scenario::StateId(0)));
-            let mut game = crate::engine::Game::new(scenario.clone(), scenario.seed);
+                .unwrap_or(Seat::State(cbm_ttx_core::scenario::StateId(0)));
+            let mut game = cbm_ttx_core::engine::Game::new(scenario.clone(), scenario.seed);
             let _ = game.handle(
                 Seat::Control,
                 Command::TakeSeat {
@@ -121,7 +121,7 @@ fn stage(
                 },
             );
             let _ = game.handle(Seat::Control, Command::Start);
-            crate::sim::batch::play_rounds_until(&mut game, Policy::Cooperative, 2);
+            cbm_ttx_core::sim::batch::play_rounds_until(&mut game, Policy::Cooperative, 2);
             let visible: Vec<_> = game
                 .events()
                 .iter()
@@ -144,7 +144,7 @@ fn stage(
                 Some(seat.key(&scenario)),
                 None,
             );
-            c.view = Some(crate::engine::SeatView::build(&redacted, seat, &visible));
+            c.view = Some(cbm_ttx_core::engine::SeatView::build(&redacted, seat, &visible));
             c.scenario = Some(redacted);
             c.seat = Some(seat);
             c.status = crate::net::client::Status::Seated;
@@ -152,10 +152,10 @@ fn stage(
             next.set(Screen::Participant);
         }
         Screen::Replay => {
-            let game = crate::sim::play(scenario.clone(), scenario.seed, Policy::Random);
-            let loaded = crate::journal::Loaded {
+            let game = cbm_ttx_core::sim::play(scenario.clone(), scenario.seed, Policy::Random);
+            let loaded = cbm_ttx_core::journal::Loaded {
                 path: "demonstration.jsonl".into(),
-                header: crate::journal::Header::new(&scenario, scenario.seed),
+                header: cbm_ttx_core::journal::Header::new(&scenario, scenario.seed),
                 events: game.events().to_vec(),
                 torn: None,
             };

@@ -9,9 +9,9 @@ use std::time::Duration;
 use bevy::prelude::*;
 use bevy::winit::{UpdateMode, WinitSettings};
 
-use crate::engine::{Command, Event, Game, Phase, Seat, SeatView};
-use crate::journal::{self, Durability, Header, JournalError, Loaded, Writer};
-use crate::scenario::{Lang, Scenario};
+use cbm_ttx_core::engine::{Command, Event, Game, Phase, Seat, SeatView};
+use cbm_ttx_core::journal::{self, Durability, Header, JournalError, Loaded, Writer};
+use cbm_ttx_core::scenario::{Lang, Scenario};
 
 /// Whose view is on the screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,7 +168,7 @@ impl Session {
     }
 
     fn on_event(&mut self, e: &Event) {
-        use crate::engine::EventKind;
+        use cbm_ttx_core::engine::EventKind;
         match e.kind {
             EventKind::DeliberationBegun { seconds } => {
                 self.clock = Clock {

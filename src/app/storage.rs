@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::journal::{self, Header};
+use cbm_ttx_core::journal::{self, Header};
 
 /// The data directory the app uses (a resource, so tests can give each app its own).
 #[derive(bevy::prelude::Resource, Clone, Debug)]
@@ -80,7 +80,7 @@ pub fn list_journals(data: &Path) -> Vec<JournalEntry> {
                 ended: l
                     .events
                     .iter()
-                    .any(|e| matches!(e.kind, crate::engine::EventKind::ExerciseEnded)),
+                    .any(|e| matches!(e.kind, cbm_ttx_core::engine::EventKind::ExerciseEnded)),
                 events: l.events.len(),
                 torn: l.torn.is_some(),
                 modified: std::fs::metadata(&p)

@@ -17,7 +17,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> i32 {
-    let text = crate::scenario::synth::scenario_ron(args.states, args.injects, args.rounds);
+    let text = cbm_ttx_core::scenario::synth::scenario_ron(args.states, args.injects, args.rounds);
     match &args.out {
         Some(p) => match std::fs::write(p, text) {
             Ok(()) => 0,

@@ -14,7 +14,7 @@ use crate::app::storage;
 use crate::net::director::{Director, DirectorPlugin};
 use crate::net::host::{LanHost, LanHostPlugin};
 use crate::net::{DEFAULT_PORT, NetProtocolPlugin, transport};
-use crate::scenario::{self, Scenario};
+use cbm_ttx_core::scenario::{self, Scenario};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -46,7 +46,7 @@ pub struct Args {
 /// The session to host: resumed from a journal, or new (journaled in the data directory).
 pub fn session(args: &Args) -> Result<(Session, Option<PathBuf>), String> {
     if let Some(j) = &args.resume {
-        let loaded = crate::journal::read(j).map_err(|e| e.to_string())?;
+        let loaded = cbm_ttx_core::journal::read(j).map_err(|e| e.to_string())?;
         let s = super::scenario_for(&loaded, args.scenario.as_deref())?;
         let session = Session::resume(&loaded, Arc::new(s), args.scenario.clone())
             .map_err(|e| e.to_string())?;

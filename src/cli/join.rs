@@ -10,7 +10,7 @@ use bevy_replicon_renet::RepliconRenetPlugins;
 
 use crate::net::client::{BotOutcome, LanClient, LanClientPlugin};
 use crate::net::{DEFAULT_PORT, NetProtocolPlugin, transport};
-use crate::sim::Policy;
+use cbm_ttx_core::sim::Policy;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -26,7 +26,7 @@ pub struct Args {
     #[arg(long)]
     pub name: Option<String>,
     /// Run a headless bot client with this policy instead of the app.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::parse_policy)]
     pub bot: Option<Policy>,
     /// With --bot: run this many bot clients in this process (for load tests).
     #[arg(long, default_value_t = 1, requires = "bot")]

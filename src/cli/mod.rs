@@ -13,8 +13,8 @@ pub mod validate;
 
 use std::path::Path;
 
-use crate::journal::Loaded;
-use crate::scenario::{self, Scenario};
+use cbm_ttx_core::journal::Loaded;
+use cbm_ttx_core::scenario::{self, Scenario};
 
 /// The scenario a journal was recorded with: the file given, else the path the
 /// journal recorded, else a bundled scenario with the same content.
@@ -50,4 +50,11 @@ pub fn scenario_for(loaded: &Loaded, given: Option<&Path>) -> Result<Scenario, S
         loaded.path.display(),
         loaded.header.scenario_id
     ))
+}
+
+/// Parse a bot policy name for clap (`cooperative`, `silent`, `hawkish`, `random`).
+pub fn parse_policy(s: &str) -> Result<cbm_ttx_core::sim::Policy, String> {
+    cbm_ttx_core::sim::Policy::from_name(s).ok_or_else(|| {
+        format!("unknown policy {s:?}: use cooperative, silent, hawkish or random")
+    })
 }

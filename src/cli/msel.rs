@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::scenario::{self, Lang};
+use cbm_ttx_core::scenario::{self, Lang};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -31,7 +31,7 @@ pub fn run(args: &Args) -> i32 {
         .lang
         .filter(|l| s.languages.contains(l))
         .unwrap_or(s.languages[0]);
-    let csv = match crate::report::msel::csv(&s, lang) {
+    let csv = match cbm_ttx_core::report::msel::csv(&s, lang) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("msel: {e}");

@@ -22,11 +22,11 @@ pub struct Args {
     pub seat: Option<String>,
     /// Language of the scenario's text: en, fr, de, it, ru or es (if the scenario has it).
     #[arg(long, value_parser = parse_lang)]
-    pub lang: Option<crate::scenario::Lang>,
+    pub lang: Option<cbm_ttx_core::scenario::Lang>,
 }
 
-pub fn parse_lang(s: &str) -> Result<crate::scenario::Lang, String> {
-    crate::scenario::Lang::from_code(s)
+pub fn parse_lang(s: &str) -> Result<cbm_ttx_core::scenario::Lang, String> {
+    cbm_ttx_core::scenario::Lang::from_code(s)
         .ok_or_else(|| format!("unknown language {s:?}: use en, fr, de, it, ru or es"))
 }
 

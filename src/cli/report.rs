@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::journal;
-use crate::report::{self, Options};
-use crate::scenario::Lang;
+use cbm_ttx_core::journal;
+use cbm_ttx_core::report::{self, Options};
+use cbm_ttx_core::scenario::Lang;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -45,7 +45,7 @@ pub fn run(args: &Args) -> i32 {
             return 1;
         }
     };
-    if let Err(e) = crate::engine::Game::replay(
+    if let Err(e) = cbm_ttx_core::engine::Game::replay(
         std::sync::Arc::new(scenario.clone()),
         loaded.header.seed,
         loaded.events.clone(),

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::scenario;
-use crate::sim::{self, Policy};
+use cbm_ttx_core::scenario;
+use cbm_ttx_core::sim::{self, Policy};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,7 +19,7 @@ pub struct Args {
     #[arg(long)]
     pub seed: Option<u64>,
     /// Bot policy for every State; repeat for several (default: all).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = super::parse_policy)]
     pub policy: Vec<Policy>,
     /// Write each game's journal into this directory.
     #[arg(long)]
@@ -34,7 +34,7 @@ pub struct Args {
 
 pub fn run(args: &Args) -> i32 {
     let record = match &args.from {
-        Some(path) => match crate::journal::read(path) {
+        Some(path) => match cbm_ttx_core::journal::read(path) {
             Ok(l) => Some(l),
             Err(e) => {
                 eprintln!("simulate: {e}");
@@ -71,13 +71,13 @@ pub fn run(args: &Args) -> i32 {
         }
     };
     let start = match (&record, args.round) {
-        (Some(l), Some(round)) => match crate::engine::history::before_round(&l.events, round) {
+        (Some(l), Some(round)) => match cbm_ttx_core::engine::history::before_round(&l.events, round) {
             Some(cut) => Some(cut.to_vec()),
             None => {
                 eprintln!(
                     "simulate: round {round} never opened in {} (it reaches round {})",
                     l.path.display(),
-                    crate::engine::history::last_round(&l.events)
+                    cbm_ttx_core::engine::history::last_round(&l.events)
                 );
                 return 1;
             }

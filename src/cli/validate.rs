@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use crate::scenario::{compile_bytes, read_limited};
+use cbm_ttx_core::scenario::{compile_bytes, read_limited};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

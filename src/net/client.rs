@@ -11,10 +11,10 @@ use bevy_replicon::prelude::*;
 
 use super::protocol::{self, ClientMsg, PROTOCOL_VERSION, SeatInfo, ServerMsg};
 use crate::app::intent::Intent;
-use crate::engine::state::{State, apply};
-use crate::engine::{Command, EventKind, Phase, Seat, SeatView};
-use crate::scenario::Scenario;
-use crate::sim::Policy;
+use cbm_ttx_core::engine::state::{State, apply};
+use cbm_ttx_core::engine::{Command, EventKind, Phase, Seat, SeatView};
+use cbm_ttx_core::scenario::Scenario;
+use cbm_ttx_core::sim::Policy;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Status {
@@ -381,7 +381,7 @@ fn bot_play(
     {
         return;
     }
-    if scenario.turn_order == crate::scenario::TurnOrder::Sequential && view.turn != Some(me) {
+    if scenario.turn_order == cbm_ttx_core::scenario::TurnOrder::Sequential && view.turn != Some(me) {
         return;
     }
     client.acted_round = view.round;

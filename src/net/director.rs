@@ -6,7 +6,7 @@ use bevy::prelude::*;
 
 use super::host::LanHost;
 use crate::app::session::Session;
-use crate::engine::{Command, Phase, Seat};
+use cbm_ttx_core::engine::{Command, Phase, Seat};
 
 #[derive(Resource, Debug, Clone)]
 pub struct Director {
@@ -90,7 +90,7 @@ fn direct(
         Phase::Deliberation => {
             let all_ready = !seated.is_empty() && seated.iter().all(|s| st.ready.contains(s));
             let sequential_done = session.scenario.turn_order
-                == crate::scenario::TurnOrder::Sequential
+                == cbm_ttx_core::scenario::TurnOrder::Sequential
                 && st.turn.is_none()
                 && !st.ready.is_empty();
             let time_up = session.clock.timed && session.clock.remaining <= 0.0;

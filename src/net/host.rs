@@ -10,7 +10,7 @@ use bevy_replicon::server::ServerSystems;
 
 use super::protocol::{self, ClientMsg, PROTOCOL_VERSION, SeatInfo, ServerMsg};
 use crate::app::session::Session;
-use crate::engine::{Command, EventKind, Seat};
+use cbm_ttx_core::engine::{Command, EventKind, Seat};
 
 /// Messages a client may send per second before the rest are dropped.
 pub const RATE_PER_SECOND: u32 = 40;
@@ -381,7 +381,7 @@ fn hello(
         );
         return;
     }
-    if session.game.state().phase == crate::engine::Phase::Ended {
+    if session.game.state().phase == cbm_ttx_core::engine::Phase::Ended {
         return deny(host, out, "the exercise has ended".into());
     }
     let name = if name.trim().is_empty() {
@@ -485,7 +485,7 @@ fn broadcast(
             continue;
         }
         let mut reset = std::mem::take(&mut peer.fresh);
-        let chunks: Vec<&[crate::engine::Event]> = if visible.is_empty() {
+        let chunks: Vec<&[cbm_ttx_core::engine::Event]> = if visible.is_empty() {
             vec![&[]]
         } else {
             visible.chunks(CHUNK).collect()

@@ -12,8 +12,8 @@ use bevy_replicon::shared::message::ctx::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Command, Event, EventKind, Seat};
-use crate::scenario::{
+use cbm_ttx_core::engine::{Command, Event, EventKind, Seat};
+use cbm_ttx_core::scenario::{
     Effect, FactId, IncidentId, InjectAudience, InjectId, Origin, Scenario, Text, When,
 };
 
@@ -107,7 +107,7 @@ pub enum Disclosure {
 /// directory entry presumed correct.
 pub fn redact(s: &Scenario) -> Scenario {
     let mut r = s.clone();
-    let nobody = Origin::Actor(crate::scenario::ActorId(0));
+    let nobody = Origin::Actor(cbm_ttx_core::scenario::ActorId(0));
     for inc in &mut r.incidents {
         inc.origin = nobody;
         inc.description = Text::default();
@@ -204,7 +204,7 @@ pub fn apply_disclosures(s: &mut Scenario, seat: Seat, list: &[Disclosure]) {
                     i.questions = questions.clone();
                     i.effects = effects.clone();
                     i.audience = match seat.state() {
-                        Some(st) => InjectAudience::States(crate::scenario::StateSet::one(st)),
+                        Some(st) => InjectAudience::States(cbm_ttx_core::scenario::StateSet::one(st)),
                         None => InjectAudience::Public,
                     };
                 }
@@ -222,7 +222,7 @@ pub fn apply_disclosures(s: &mut Scenario, seat: Seat, list: &[Disclosure]) {
 pub fn sound(s: &Scenario, events: &[Event], disclosures: &[Disclosure]) -> bool {
     events
         .iter()
-        .all(|e| crate::engine::integrity::refers_within(s, e))
+        .all(|e| cbm_ttx_core::engine::integrity::refers_within(s, e))
         && disclosures.iter().all(|d| match d {
             Disclosure::Fact { id, .. } => id.index() < s.facts.len(),
             Disclosure::Inject { id, effects, .. } => {

@@ -14,7 +14,7 @@ use cbm_ttx::app::library::{FS, Library, asset_path};
 use cbm_ttx::app::session::{Session, Viewing};
 use cbm_ttx::app::storage::DataDir;
 use cbm_ttx::app::{Intent, Screen, ShellPlugin};
-use cbm_ttx::engine::{Command, EventKind, Phase, Seat};
+use cbm_ttx_core::engine::{Command, EventKind, Phase, Seat};
 
 use crate::common::*;
 
@@ -22,7 +22,7 @@ use crate::common::*;
 /// scenarios (at their real paths) and whatever the test adds.
 fn headless(data: &Path) -> (App, Dir) {
     let dir = Dir::default();
-    for (name, text) in cbm_ttx::scenario::bundled::ALL {
+    for (name, text) in cbm_ttx_core::scenario::bundled::ALL {
         let real = std::env::current_dir()
             .unwrap()
             .join(name)
@@ -130,7 +130,7 @@ fn picker_to_lobby_to_exercise_to_debrief_with_a_journal() {
     send(&mut app, Intent::Command(Seat::Control, Command::End));
     assert_eq!(screen(&app), Screen::Debrief);
     // Everything shown was journaled first.
-    let loaded = cbm_ttx::journal::read(&journal).unwrap();
+    let loaded = cbm_ttx_core::journal::read(&journal).unwrap();
     assert_eq!(loaded.events, app.world().resource::<Session>().events());
     send(&mut app, Intent::NewExercise);
     assert_eq!(screen(&app), Screen::Picker);
@@ -172,7 +172,7 @@ fn a_broken_scenario_shows_its_errors_and_cannot_be_played() {
         let report = lib.entries[2].report().unwrap();
         assert!(report.has_errors());
         let d = report.errors().next().unwrap();
-        assert_eq!(d.problem, cbm_ttx::scenario::Problem::OutOfRange);
+        assert_eq!(d.problem, cbm_ttx_core::scenario::Problem::OutOfRange);
         assert!(
             d.line > 1 && report.file == "/exercises/broken.ron",
             "{}:{}",
@@ -254,7 +254,7 @@ fn a_seat_cannot_do_controls_work_through_the_ui_the_engine_refuses() {
     send(&mut app, Intent::ToLobby);
     send(&mut app, Intent::StartExercise);
     let before = app.world().resource::<Session>().events().len();
-    let seat = Seat::State(cbm_ttx::scenario::StateId(0));
+    let seat = Seat::State(cbm_ttx_core::scenario::StateId(0));
     send(
         &mut app,
         Intent::Command(seat, Command::BeginDeliberation { seconds: 0 }),
@@ -288,9 +288,9 @@ fn kill_mid_round_and_resume_with_nothing_lost() {
         let scenario = s.scenario.clone();
         let ar = state(&scenario, "ardenia");
         let actor = body(&scenario, "ardenia", "mfa");
-        let msg = cbm_ttx::engine::Action::ContactMessage {
+        let msg = cbm_ttx_core::engine::Action::ContactMessage {
             to: state(&scenario, "borovia"),
-            level: cbm_ttx::scenario::Level::Policy,
+            level: cbm_ttx_core::scenario::Level::Policy,
             text: "Call us.".into(),
         };
         send(
@@ -330,9 +330,9 @@ mod panels {
     use cbm_ttx::app::Intent;
     use cbm_ttx::app::ui::panels::{self, Composer};
     use cbm_ttx::app::ui::widgets::button_id;
-    use cbm_ttx::engine::{Action, Command, Game, Seat, SeatView};
-    use cbm_ttx::narrate::Narrator;
-    use cbm_ttx::scenario::{ActionKind, Lang, Level};
+    use cbm_ttx_core::engine::{Action, Command, Game, Seat, SeatView};
+    use cbm_ttx_core::narrate::Narrator;
+    use cbm_ttx_core::scenario::{ActionKind, Lang, Level};
 
     use crate::common::*;
 
@@ -380,7 +380,7 @@ mod panels {
         out
     }
 
-    fn deliberating_view(seat: Seat) -> (std::sync::Arc<cbm_ttx::scenario::Scenario>, SeatView) {
+    fn deliberating_view(seat: Seat) -> (std::sync::Arc<cbm_ttx_core::scenario::Scenario>, SeatView) {
         let s = tutorial();
         let g: Game = deliberating(&s, 1);
         let v = SeatView::build(&s, seat, g.events());
@@ -449,7 +449,7 @@ mod panels {
 
 mod fonts {
     use bevy_egui::egui::{self, FontId};
-    use cbm_ttx::scenario::{Lang, Text};
+    use cbm_ttx_core::scenario::{Lang, Text};
 
     use crate::common::*;
 
@@ -494,14 +494,14 @@ mod fonts {
 fn replay_steps_through_a_journal_and_forks_a_new_exercise() {
     let data = tempfile::tempdir().unwrap();
     let s = tutorial();
-    let played = cbm_ttx::sim::play(s.clone(), 8, cbm_ttx::sim::Policy::Cooperative);
+    let played = cbm_ttx_core::sim::play(s.clone(), 8, cbm_ttx_core::sim::Policy::Cooperative);
     let jdir = data.path().join("journals");
     std::fs::create_dir_all(&jdir).unwrap();
     let path = jdir.join("tutorial-old.jsonl");
-    let mut w = cbm_ttx::journal::Writer::create(
+    let mut w = cbm_ttx_core::journal::Writer::create(
         &path,
-        &cbm_ttx::journal::Header::new(&s, 8),
-        cbm_ttx::journal::Durability::Flush,
+        &cbm_ttx_core::journal::Header::new(&s, 8),
+        cbm_ttx_core::journal::Durability::Flush,
     )
     .unwrap();
     w.append(played.events()).unwrap();
@@ -520,11 +520,11 @@ fn replay_steps_through_a_journal_and_forks_a_new_exercise() {
     send(&mut app, Intent::Fork);
     assert_eq!(screen(&app), Screen::Exercise);
     let session = app.world().resource::<Session>();
-    let cut = cbm_ttx::engine::history::round_start(played.events(), 2).unwrap();
+    let cut = cbm_ttx_core::engine::history::round_start(played.events(), 2).unwrap();
     assert_eq!(&session.events()[..cut], &played.events()[..cut]);
     assert_eq!(session.game.state().round, 2);
     assert_eq!(session.game.state().phase, Phase::Briefing);
-    let fork = cbm_ttx::journal::read(session.journal_path().unwrap()).unwrap();
+    let fork = cbm_ttx_core::journal::read(session.journal_path().unwrap()).unwrap();
     assert_eq!(fork.header.origin.as_ref().map(|o| o.round), Some(2));
     assert_eq!(fork.events, session.events());
 }

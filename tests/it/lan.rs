@@ -11,13 +11,13 @@ use bevy_replicon::test_app::ServerTestAppExt;
 
 use cbm_ttx::app::Intent;
 use cbm_ttx::app::session::{Session, SessionPlugin};
-use cbm_ttx::engine::{Action, Command, EventKind, Phase, Seat};
+use cbm_ttx_core::engine::{Action, Command, EventKind, Phase, Seat};
 use cbm_ttx::net::client::{BotOutcome, LanClient, LanClientPlugin, Status};
 use cbm_ttx::net::director::{Director, DirectorPlugin};
 use cbm_ttx::net::host::{LanHost, LanHostPlugin};
 use cbm_ttx::net::{ClientMsg, NetProtocolPlugin};
-use cbm_ttx::scenario::Scenario;
-use cbm_ttx::sim::Policy;
+use cbm_ttx_core::scenario::Scenario;
+use cbm_ttx_core::sim::Policy;
 
 use crate::common::*;
 
@@ -272,7 +272,7 @@ fn each_client_sees_only_its_audience_across_a_whole_exercise() {
         // Its copy of the scenario knows exactly the fact texts its seat learned.
         let known = l.scenario.as_ref().unwrap();
         for (i, f) in s.facts.iter().enumerate() {
-            let fid = cbm_ttx::scenario::FactId(i as u16);
+            let fid = cbm_ttx_core::scenario::FactId(i as u16);
             let seat_knows = match seat {
                 Seat::Body(b) => state.knows(b, fid),
                 Seat::State(st) => state.state_knows(&s, st, fid),
@@ -284,7 +284,7 @@ fn each_client_sees_only_its_audience_across_a_whole_exercise() {
         // No hidden origin travelled.
         assert!(
             known.incidents.iter().all(
-                |i| i.origin == cbm_ttx::scenario::Origin::Actor(cbm_ttx::scenario::ActorId(0))
+                |i| i.origin == cbm_ttx_core::scenario::Origin::Actor(cbm_ttx_core::scenario::ActorId(0))
             )
         );
         assert!(known.objectives.is_empty());
@@ -374,7 +374,7 @@ fn a_restarted_host_resumes_and_clients_reconnect_to_the_same_state() {
         )
         // The host process dies here.
     };
-    let loaded = cbm_ttx::journal::read(&journal).unwrap();
+    let loaded = cbm_ttx_core::journal::read(&journal).unwrap();
     let mut h = base();
     h.add_plugins((LanHostPlugin, SessionPlugin));
     h.insert_resource(Session::resume(&loaded, s.clone(), None).unwrap())
@@ -518,24 +518,24 @@ mod processes {
             .rev()
             .find_map(|l| l.strip_prefix("journal: "))
             .expect("journal path printed");
-        let loaded = cbm_ttx::journal::read(std::path::Path::new(journal)).unwrap();
+        let loaded = cbm_ttx_core::journal::read(std::path::Path::new(journal)).unwrap();
         assert!(
             loaded
                 .events
                 .iter()
-                .any(|e| matches!(e.kind, cbm_ttx::engine::EventKind::ExerciseEnded))
+                .any(|e| matches!(e.kind, cbm_ttx_core::engine::EventKind::ExerciseEnded))
         );
         let seats = loaded
             .events
             .iter()
-            .filter(|e| matches!(e.kind, cbm_ttx::engine::EventKind::SeatTaken { .. }))
+            .filter(|e| matches!(e.kind, cbm_ttx_core::engine::EventKind::SeatTaken { .. }))
             .count();
         assert_eq!(seats, 2);
         assert!(
             loaded
                 .events
                 .iter()
-                .any(|e| matches!(e.kind, cbm_ttx::engine::EventKind::ActionResolved { .. }))
+                .any(|e| matches!(e.kind, cbm_ttx_core::engine::EventKind::ActionResolved { .. }))
         );
     }
 

@@ -1,14 +1,8 @@
-//! The one integration-test binary: behaviour users rely on, through the public API
-//! and the real command line.
+//! The app's integration-test binary: the bevy shell, LAN play and the command line
+//! as users run them. The core's own tests live in `crates/core/tests`.
 
 mod app;
+mod cli;
+#[path = "../../crates/core/tests/it/common.rs"]
 mod common;
-mod determinism;
-mod engine;
-mod fuzz;
-mod journal;
 mod lan;
-mod report;
-mod simulate;
-mod validate;
-mod visibility;

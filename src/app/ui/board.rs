@@ -11,8 +11,8 @@ use super::widgets::*;
 use crate::app::intent::Intent;
 use crate::app::screen::Screen;
 use crate::app::session::Session;
-use crate::engine::{EventKind, Phase, Seat};
-use crate::narrate::{Kind, Narrator};
+use cbm_ttx_core::engine::{EventKind, Phase, Seat};
+use cbm_ttx_core::narrate::{Kind, Narrator};
 
 pub fn draw(
     mut contexts: EguiContexts,

@@ -12,9 +12,9 @@ use super::panels;
 use super::widgets::*;
 use crate::app::intent::Intent;
 use crate::app::session::Session;
-use crate::engine::{EventKind, Seat, evaluate_all};
-use crate::narrate::Narrator;
-use crate::scenario::Measure;
+use cbm_ttx_core::engine::{EventKind, Seat, evaluate_all};
+use cbm_ttx_core::narrate::Narrator;
+use cbm_ttx_core::scenario::Measure;
 
 pub fn draw(
     mut contexts: EguiContexts,
@@ -47,7 +47,7 @@ pub fn draw(
                 if button(ui, "Export report") {
                     st.export = Some(export(&session));
                 }
-                if view.phase != crate::engine::Phase::Ended && button(ui, "Back to the exercise") {
+                if view.phase != cbm_ttx_core::engine::Phase::Ended && button(ui, "Back to the exercise") {
                     out.write(Intent::Show(crate::app::screen::Screen::Exercise));
                 }
             });
@@ -97,7 +97,7 @@ pub fn draw(
             .show(ui, |ui| {
                 let met = outcomes
                     .iter()
-                    .filter(|o| o.status == crate::engine::Status::Met)
+                    .filter(|o| o.status == cbm_ttx_core::engine::Status::Met)
                     .count();
                 card(
                     ui,
@@ -117,7 +117,7 @@ pub fn draw(
     Ok(())
 }
 
-fn actions_table(ui: &mut egui::Ui, n: &Narrator, view: &crate::engine::SeatView) {
+fn actions_table(ui: &mut egui::Ui, n: &Narrator, view: &cbm_ttx_core::engine::SeatView) {
     egui::Grid::new("actions-per-measure")
         .striped(true)
         .num_columns(5)
@@ -132,7 +132,7 @@ fn actions_table(ui: &mut egui::Ui, n: &Narrator, view: &crate::engine::SeatView
                 for e in &view.events {
                     if let EventKind::ActionResolved { actor, kind, .. } = &e.kind
                         && actor.state == s
-                        && *kind != crate::scenario::ActionKind::Pass
+                        && *kind != cbm_ttx_core::scenario::ActionKind::Pass
                     {
                         counts[match kind.measure() {
                             Some(Measure::M2) => 0,
@@ -158,12 +158,12 @@ fn export(session: &Session) -> Result<String, String> {
     };
     let mut dir = journal.as_os_str().to_owned();
     dir.push(".report");
-    let opts = crate::report::Options {
+    let opts = cbm_ttx_core::report::Options {
         anonymise: false,
         lang: Some(session.lang),
         journal: Some(journal.display().to_string()),
     };
-    crate::report::write(
+    cbm_ttx_core::report::write(
         &session.scenario,
         session.game.seed(),
         session.events(),

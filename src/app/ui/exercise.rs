@@ -12,9 +12,9 @@ use super::widgets::*;
 use crate::app::intent::Intent;
 use crate::app::screen::Screen;
 use crate::app::session::{Session, Viewing};
-use crate::engine::{Command, EventKind, InjectTarget, Phase, Seat, SeatView, evaluate_all};
-use crate::narrate::Narrator;
-use crate::scenario::{StateId, StateSet};
+use cbm_ttx_core::engine::{Command, EventKind, InjectTarget, Phase, Seat, SeatView, evaluate_all};
+use cbm_ttx_core::narrate::Narrator;
+use cbm_ttx_core::scenario::{StateId, StateSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tab {
@@ -451,9 +451,9 @@ fn injects(ui: &mut egui::Ui, n: &Narrator, view: &SeatView, intents: &mut Vec<I
         );
         ui.horizontal_wrapped(|ui| {
             let when = match &inj.when {
-                crate::scenario::When::Round(r) => format!("R{r}"),
-                crate::scenario::When::Trigger(_) => "trigger".into(),
-                crate::scenario::When::Manual => "manual".into(),
+                cbm_ttx_core::scenario::When::Round(r) => format!("R{r}"),
+                cbm_ttx_core::scenario::When::Trigger(_) => "trigger".into(),
+                cbm_ttx_core::scenario::When::Manual => "manual".into(),
             };
             ui.label(RichText::new(when).small().monospace().color(MUTED));
             if fired {
@@ -467,7 +467,7 @@ fn injects(ui: &mut egui::Ui, n: &Narrator, view: &SeatView, intents: &mut Vec<I
                     intents.push(Intent::Command(
                         Seat::Control,
                         Command::RevealInject {
-                            inject: crate::scenario::InjectId(i as u16),
+                            inject: cbm_ttx_core::scenario::InjectId(i as u16),
                         },
                     ));
                 }

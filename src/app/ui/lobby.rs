@@ -8,8 +8,8 @@ use bevy_egui::{
 
 use super::widgets::*;
 use crate::app::intent::{Draft, Intent};
-use crate::engine::Seat;
-use crate::narrate::Narrator;
+use cbm_ttx_core::engine::Seat;
+use cbm_ttx_core::narrate::Narrator;
 
 pub fn draw(
     mut contexts: EguiContexts,

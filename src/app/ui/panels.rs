@@ -6,10 +6,10 @@ use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use super::widgets::*;
 use crate::app::intent::Intent;
-use crate::engine::view::MessageStatus;
-use crate::engine::{Action, Command, EventKind, Outcome, Payload, Seat, SeatView, Status};
-use crate::narrate::{Kind, Narrator};
-use crate::scenario::{
+use cbm_ttx_core::engine::view::MessageStatus;
+use cbm_ttx_core::engine::{Action, Command, EventKind, Outcome, Payload, Seat, SeatView, Status};
+use cbm_ttx_core::narrate::{Kind, Narrator};
+use cbm_ttx_core::scenario::{
     ActionKind, BodyId, FactId, IncidentId, Level, Measure, Origin, StateId, StateSet, Tone,
 };
 
@@ -76,7 +76,7 @@ pub fn facts(ui: &mut Ui, n: &Narrator, view: &SeatView) {
         ui.label(muted("No facts yet."));
         return;
     }
-    let mut by_incident: Vec<(IncidentId, Vec<&crate::engine::view::KnownFact>)> = Vec::new();
+    let mut by_incident: Vec<(IncidentId, Vec<&cbm_ttx_core::engine::view::KnownFact>)> = Vec::new();
     for k in &view.facts {
         let inc = n.scenario.fact(k.fact).incident;
         match by_incident.iter_mut().find(|(i, _)| *i == inc) {
@@ -125,8 +125,8 @@ pub fn directory(ui: &mut Ui, n: &Narrator, view: &SeatView) {
             .strong(),
         );
         for level in Level::BOTH {
-            let entry = &view.directory[s.index()][crate::scenario::level_index(level)];
-            let contact = &n.scenario.state(s).contacts[crate::scenario::level_index(level)];
+            let entry = &view.directory[s.index()][cbm_ttx_core::scenario::level_index(level)];
+            let contact = &n.scenario.state(s).contacts[cbm_ttx_core::scenario::level_index(level)];
             let who = contact.name.get(n.lang);
             let who = if who.is_empty() {
                 n.scenario
@@ -169,9 +169,9 @@ pub fn directory(ui: &mut Ui, n: &Narrator, view: &SeatView) {
                 ui.label(fresh);
                 if let Some((r, a)) = entry.last_check {
                     let color = match a {
-                        crate::engine::Answer::Prompt => GOOD,
-                        crate::engine::Answer::Slow => WARN,
-                        crate::engine::Answer::None => BAD,
+                        cbm_ttx_core::engine::Answer::Prompt => GOOD,
+                        cbm_ttx_core::engine::Answer::Slow => WARN,
+                        cbm_ttx_core::engine::Answer::None => BAD,
                     };
                     ui.label(
                         RichText::new(format!("check r{r}: {}", a.label()))
@@ -430,7 +430,7 @@ pub fn composer(ui: &mut Ui, n: &Narrator, view: &SeatView, c: &mut Composer) ->
                         ui.selectable_value(&mut c.origin, Some(Origin::State(s)), n.state(s));
                     }
                     for (i, a) in n.scenario.actors.iter().enumerate() {
-                        ui.selectable_value(&mut c.origin, Some(Origin::Actor(crate::scenario::ActorId(i as u8))), a.name.get(n.lang));
+                        ui.selectable_value(&mut c.origin, Some(Origin::Actor(cbm_ttx_core::scenario::ActorId(i as u8))), a.name.get(n.lang));
                     }
                 });
         }
@@ -459,7 +459,7 @@ pub fn composer(ui: &mut Ui, n: &Narrator, view: &SeatView, c: &mut Composer) ->
         }
         ui.add_space(6.0);
         let built = c.build();
-        let ready = view.phase == crate::engine::Phase::Deliberation && !view.paused;
+        let ready = view.phase == cbm_ttx_core::engine::Phase::Deliberation && !view.paused;
         let enabled = match (&built, ready) {
             (Err(why), _) => Err(*why),
             (Ok(_), false) => Err("actions are staged during deliberation"),
@@ -504,8 +504,8 @@ pub fn staged(ui: &mut Ui, n: &Narrator, view: &SeatView) -> Option<Intent> {
     }
     ui.add_space(6.0);
     let ready = view.ready.contains(&view.seat);
-    let open = view.phase == crate::engine::Phase::Deliberation && !view.paused;
-    let label = if n.scenario.turn_order == crate::scenario::TurnOrder::Sequential {
+    let open = view.phase == cbm_ttx_core::engine::Phase::Deliberation && !view.paused;
+    let label = if n.scenario.turn_order == cbm_ttx_core::scenario::TurnOrder::Sequential {
         "End our turn"
     } else {
         "We are ready"

@@ -10,7 +10,7 @@ use bevy_egui::{
 use super::UiState;
 use super::widgets::*;
 use crate::app::intent::Intent;
-use crate::narrate::Narrator;
+use cbm_ttx_core::narrate::Narrator;
 use crate::net::client::{LanClient, Status};
 
 pub fn draw(
@@ -133,7 +133,7 @@ pub fn draw(
                     .languages
                     .first()
                     .copied()
-                    .unwrap_or(crate::scenario::Lang::En);
+                    .unwrap_or(cbm_ttx_core::scenario::Lang::En);
                 let n = Narrator::new(scenario, lang);
                 let clock = c.clock_left(time.elapsed_secs_f64());
                 let view = view.clone();

@@ -10,8 +10,8 @@ use super::UiState;
 use super::widgets::*;
 use crate::app::intent::Intent;
 use crate::app::library::{Library, Source};
-use crate::narrate::Narrator;
-use crate::scenario::{Lang, Severity};
+use cbm_ttx_core::narrate::Narrator;
+use cbm_ttx_core::scenario::{Lang, Severity};
 
 pub fn draw(
     mut contexts: EguiContexts,

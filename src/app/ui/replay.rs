@@ -11,9 +11,9 @@ use super::panels;
 use super::widgets::*;
 use crate::app::intent::{Intent, Replay};
 use crate::app::session::Viewing;
-use crate::engine::history::through_round;
-use crate::engine::{Seat, SeatView, evaluate_all};
-use crate::narrate::Narrator;
+use cbm_ttx_core::engine::history::through_round;
+use cbm_ttx_core::engine::{Seat, SeatView, evaluate_all};
+use cbm_ttx_core::narrate::Narrator;
 
 pub fn draw(
     mut contexts: EguiContexts,

@@ -123,10 +123,10 @@ pub fn ladder_color(step: usize, steps: usize) -> Color32 {
     palette[(step * (palette.len() - 1) + (steps - 2)) / (steps - 1)]
 }
 
-pub fn measure_color(m: Option<crate::scenario::Measure>) -> Color32 {
+pub fn measure_color(m: Option<cbm_ttx_core::scenario::Measure>) -> Color32 {
     match m {
-        Some(crate::scenario::Measure::M2) => M2,
-        Some(crate::scenario::Measure::M8) => M8,
+        Some(cbm_ttx_core::scenario::Measure::M2) => M2,
+        Some(cbm_ttx_core::scenario::Measure::M8) => M8,
         None => OTHER,
     }
 }

@@ -1,0 +1,327 @@
+//! Batch simulation: whole exercises played by bots, and what they show.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::policy::{Policy, bot_seed};
+use crate::engine::{
+    Command, Event, EventKind, Game, InjectSource, Phase, Seat, SeatView, Status, disclose,
+    evaluate_all,
+};
+use crate::journal;
+use crate::scenario::{Scenario, StateId, TurnOrder};
+
+/// The bots at a table: one per State, each with the view its seat would have on a
+/// participant's laptop (public scenario, its events, what they disclosed).
+pub struct Bots {
+    policy: Policy,
+    views: Vec<SeatView>,
+    seeds: Vec<u64>,
+    /// Events of the game already folded into the views.
+    seen: usize,
+}
+
+impl Bots {
+    /// Bots for every State of the game's scenario.
+    pub fn new(game: &Game, policy: Policy) -> Bots {
+        let scenario = game.scenario();
+        let public = Arc::new(disclose::public(scenario));
+        let seats: Vec<Seat> = scenario.state_ids().map(Seat::State).collect();
+        Bots {
+            policy,
+            seeds: seats
+                .iter()
+                .map(|s| bot_seed(game.seed(), &s.key(scenario)))
+                .collect(),
+            views: seats
+                .into_iter()
+                .map(|s| SeatView::new(public.clone(), s))
+                .collect(),
+            seen: 0,
+        }
+    }
+
+    fn catch_up(&mut self, game: &Game) {
+        let new = &game.events()[self.seen.min(game.events().len())..];
+        for v in &mut self.views {
+            for e in new {
+                v.observe_from(game.scenario(), e);
+            }
+        }
+        self.seen = game.events().len();
+    }
+
+    /// One State's bot stages its actions and declares itself ready.
+    pub fn play_turn(&mut self, game: &mut Game, s: StateId) {
+        if game.scenario().turn_order == TurnOrder::Sequential && game.situation().turn() != Some(s)
+        {
+            return;
+        }
+        self.catch_up(game);
+        let seat = Seat::State(s);
+        let plan = self
+            .policy
+            .plan(&self.views[s.index()], self.seeds[s.index()]);
+        for (actor, action) in plan {
+            let _ = game.handle(seat, Command::Submit { actor, action });
+        }
+        let _ = game.handle(seat, Command::Ready);
+    }
+}
+
+/// Play one exercise to the end with every State played by `policy`.
+pub fn play(scenario: Arc<Scenario>, seed: u64, policy: Policy) -> Game {
+    let mut game = Game::new(scenario, seed);
+    let r = game.handle(Seat::Control, Command::Start);
+    // Control commands in this loop are always in order; a refusal is a bug worth seeing in tests.
+    debug_assert!(r.is_ok(), "{r:?}");
+    play_rounds(&mut game, policy);
+    game
+}
+
+/// Continue a game from a round's briefing (or a debrief) to the end.
+pub fn play_rounds(game: &mut Game, policy: Policy) {
+    play_until(game, policy, None);
+}
+
+/// Play until round `round`'s deliberation is open (for demonstrations).
+pub fn play_rounds_until(game: &mut Game, policy: Policy, round: u8) {
+    play_until(game, policy, Some(round));
+}
+
+fn play_until(game: &mut Game, policy: Policy, stop: Option<u8>) {
+    let scenario = game.scenario().clone();
+    let mut bots = Bots::new(game, policy);
+    // Each pass makes progress; the bound only guards against a bug looping forever.
+    for _ in 0..100_000 {
+        let st = game.situation();
+        let (phase, round) = (st.phase(), st.round());
+        if let Some(r) = stop
+            && round >= r
+            && phase == Phase::Deliberation
+        {
+            return;
+        }
+        let step = match phase {
+            Phase::Setup => Command::Start,
+            Phase::Briefing => Command::BeginDeliberation { seconds: 0 },
+            Phase::Deliberation => {
+                for s in scenario.state_ids() {
+                    bots.play_turn(game, s);
+                }
+                Command::CloseDeliberation
+            }
+            Phase::Debrief if st.is_last_round(&scenario) => match stop {
+                Some(_) => return,
+                None => Command::End,
+            },
+            Phase::Debrief => Command::OpenRound,
+            Phase::Ended => return,
+        };
+        if game.situation().phase() == phase {
+            let _ = game.handle(Seat::Control, step);
+        }
+    }
+}
+
+/// The figures of one game that the summary needs.
+#[derive(Clone, Debug)]
+pub struct GameStats {
+    pub objectives_met: Vec<bool>,
+    pub peak: u8,
+    pub fired: Vec<bool>,
+}
+
+pub fn stats(scenario: &Scenario, events: &[Event], state_peak: &[u8]) -> GameStats {
+    let objectives_met = evaluate_all(scenario, events)
+        .iter()
+        .map(|o| o.status == Status::Met)
+        .collect();
+    let mut fired = vec![false; scenario.injects.len()];
+    for e in events {
+        if let EventKind::InjectRevealed { inject, source } = &e.kind
+            && *source != InjectSource::Facilitator
+        {
+            fired[inject.index()] = true;
+        }
+    }
+    GameStats {
+        objectives_met,
+        peak: state_peak.iter().copied().max().unwrap_or(0),
+        fired,
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PolicySummary {
+    pub policy: Policy,
+    pub runs: usize,
+    /// Per objective: runs in which it was met.
+    pub objective_met: Vec<usize>,
+    /// Peak tension of each run.
+    pub peaks: Vec<u8>,
+    /// Per inject: runs in which it fired.
+    pub fired: Vec<usize>,
+}
+
+pub struct Options<'a> {
+    pub runs: usize,
+    pub seed: u64,
+    pub policies: Vec<Policy>,
+    pub journal_dir: Option<&'a Path>,
+    /// Continue from this record (a journal cut at a round) instead of from the start.
+    pub start: Option<&'a [Event]>,
+}
+
+/// The seed of run `i`: consecutive runs get unrelated streams.
+pub fn run_seed(base: u64, i: usize) -> u64 {
+    base.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(i as u64)
+}
+
+pub fn simulate(
+    scenario: Arc<Scenario>,
+    opts: &Options,
+) -> Result<Vec<PolicySummary>, journal::JournalError> {
+    let mut out = Vec::new();
+    for policy in &opts.policies {
+        let mut sum = PolicySummary {
+            policy: *policy,
+            runs: opts.runs,
+            objective_met: vec![0; scenario.objectives.len()],
+            peaks: Vec::with_capacity(opts.runs),
+            fired: vec![0; scenario.injects.len()],
+        };
+        for i in 0..opts.runs {
+            let seed = run_seed(opts.seed, i);
+            let game = match opts.start {
+                None => play(scenario.clone(), seed, *policy),
+                Some(record) => {
+                    // The record replays the same whatever the seed; the seed drives what follows.
+                    let mut g = Game::replay(scenario.clone(), seed, record.to_vec()).map_err(
+                        |source| journal::JournalError::Replay {
+                            path: "--from".into(),
+                            source,
+                        },
+                    )?;
+                    play_rounds(&mut g, *policy);
+                    g
+                }
+            };
+            if let Some(dir) = opts.journal_dir {
+                let path = dir.join(format!("{}-{}-{:05}.jsonl", scenario.id, policy.name(), i));
+                let header = journal::Header::new(&scenario, seed);
+                let mut w = journal::Writer::create(&path, &header, journal::Durability::Flush)?;
+                w.append(game.events())?;
+            }
+            let st = stats(&scenario, game.events(), game.situation().peaks());
+            for (k, met) in st.objectives_met.iter().enumerate() {
+                sum.objective_met[k] += usize::from(*met);
+            }
+            for (k, f) in st.fired.iter().enumerate() {
+                sum.fired[k] += usize::from(*f);
+            }
+            sum.peaks.push(st.peak);
+        }
+        out.push(sum);
+    }
+    Ok(out)
+}
+
+fn pct(n: usize, of: usize) -> f64 {
+    if of == 0 {
+        0.0
+    } else {
+        100.0 * n as f64 / of as f64
+    }
+}
+
+/// The report `simulate` prints: the same summaries give the same bytes.
+pub fn render(scenario: &Scenario, summaries: &[PolicySummary], seed: u64) -> String {
+    let mut s = String::new();
+    let runs = summaries.first().map(|x| x.runs).unwrap_or(0);
+    let _ = writeln!(
+        s,
+        "scenario {} \"{}\" — {} runs per policy, seed {seed}",
+        scenario.id,
+        scenario.title.en(),
+        runs
+    );
+    for sum in summaries {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "== policy: {} ==", sum.policy.name());
+        let total: usize = sum.objective_met.iter().sum();
+        let _ = writeln!(
+            s,
+            "objectives met: {:.1}% overall",
+            pct(total, sum.runs * scenario.objectives.len().max(1))
+        );
+        for (o, met) in scenario.objectives.iter().zip(&sum.objective_met) {
+            let _ = writeln!(
+                s,
+                "  {:>5.1}%  {:<28} {}",
+                pct(*met, sum.runs),
+                o.id,
+                o.title.en()
+            );
+        }
+        let mut peaks = sum.peaks.clone();
+        peaks.sort_unstable();
+        let q = |p: f64| {
+            peaks
+                .get(((peaks.len() as f64 - 1.0) * p).round() as usize)
+                .copied()
+                .unwrap_or(0)
+        };
+        let mean = if peaks.is_empty() {
+            0.0
+        } else {
+            peaks.iter().map(|p| *p as f64).sum::<f64>() / peaks.len() as f64
+        };
+        let _ = writeln!(
+            s,
+            "peak tension: mean {mean:.1}, min {}, median {}, p90 {}, max {}",
+            q(0.0),
+            q(0.5),
+            q(0.9),
+            q(1.0)
+        );
+        for (k, step) in scenario.ladder.iter().enumerate() {
+            let upper = scenario.ladder.get(k + 1).map(|n| n.from).unwrap_or(101);
+            let n = sum
+                .peaks
+                .iter()
+                .filter(|p| **p >= step.from && **p < upper)
+                .count();
+            let bar = "#".repeat((pct(n, sum.runs) / 2.5).round() as usize);
+            let _ = writeln!(
+                s,
+                "  {:<14} {:>5.1}%  {bar}",
+                step.name.en(),
+                pct(n, sum.runs)
+            );
+        }
+        let _ = writeln!(s, "injects fired:");
+        for (inj, n) in scenario.injects.iter().zip(&sum.fired) {
+            let _ = writeln!(s, "  {:>5.1}%  {}", pct(*n, sum.runs), inj.id);
+        }
+        let never: Vec<&str> = scenario
+            .injects
+            .iter()
+            .zip(&sum.fired)
+            .filter(|(_, n)| **n == 0)
+            .map(|(i, _)| i.id.as_str())
+            .collect();
+        let _ = writeln!(
+            s,
+            "never fired: {}",
+            if never.is_empty() {
+                "none".to_owned()
+            } else {
+                never.join(", ")
+            }
+        );
+    }
+    s
+}

@@ -1,0 +1,155 @@
+//! Helpers shared by the core's tests and the app's (which include this file).
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use cbm_ttx_core::engine::{Action, Command, Event, EventKind, Game, Seat};
+use cbm_ttx_core::journal::{Durability, Header, Writer};
+use cbm_ttx_core::scenario::{self, BodyId, Scenario, StateId};
+use cbm_ttx_core::sim::{Policy, batch};
+
+pub const TUTORIAL: &str = include_str!("../../../../scenarios/tutorial.ron");
+pub const CASCADE: &str = include_str!("../../../../scenarios/cascade.ron");
+
+pub fn compile(src: &str) -> Scenario {
+    let c = scenario::compile_str("test.ron", src);
+    match c.scenario {
+        Some(s) => s,
+        None => panic!(
+            "scenario does not compile:\n{}",
+            c.report.lines().join("\n")
+        ),
+    }
+}
+
+pub fn tutorial() -> Arc<Scenario> {
+    Arc::new(compile(TUTORIAL))
+}
+
+pub fn cascade() -> Arc<Scenario> {
+    Arc::new(compile(CASCADE))
+}
+
+pub fn state(s: &Scenario, id: &str) -> StateId {
+    s.state_by_id(id).unwrap_or_else(|| panic!("no state {id}"))
+}
+
+pub fn body(s: &Scenario, st: &str, b: &str) -> BodyId {
+    s.body_by_id(state(s, st), b)
+        .unwrap_or_else(|| panic!("no body {st}/{b}"))
+}
+
+pub fn fact(s: &Scenario, id: &str) -> cbm_ttx_core::scenario::FactId {
+    cbm_ttx_core::scenario::FactId(
+        s.facts
+            .iter()
+            .position(|f| f.id == id)
+            .unwrap_or_else(|| panic!("no fact {id}")) as u16,
+    )
+}
+
+pub fn incident(s: &Scenario, id: &str) -> cbm_ttx_core::scenario::IncidentId {
+    cbm_ttx_core::scenario::IncidentId(
+        s.incidents
+            .iter()
+            .position(|f| f.id == id)
+            .expect("incident") as u16,
+    )
+}
+
+/// A game started and in round 1's deliberation.
+pub fn deliberating(s: &Arc<Scenario>, seed: u64) -> Game {
+    let mut g = Game::new(s.clone(), seed);
+    control(&mut g, Command::Start);
+    control(&mut g, Command::BeginDeliberation { seconds: 0 });
+    g
+}
+
+pub fn control(g: &mut Game, c: Command) -> Vec<Event> {
+    let label = format!("{c:?}");
+    g.handle(Seat::Control, c)
+        .unwrap_or_else(|e| panic!("control {label}: {e}"))
+        .to_vec()
+}
+
+pub fn submit(g: &mut Game, seat: Seat, actor: BodyId, action: Action) {
+    let label = format!("{action:?}");
+    if let Err(e) = g.handle(seat, Command::Submit { actor, action }) {
+        panic!("submit {label}: {e}");
+    }
+}
+
+/// Close deliberation, then return the events of the resolution.
+pub fn resolve(g: &mut Game) -> Vec<Event> {
+    control(g, Command::CloseDeliberation)
+}
+
+/// Open the next round and begin its deliberation.
+pub fn next_round(g: &mut Game) -> Vec<Event> {
+    let mut ev = control(g, Command::OpenRound);
+    ev.extend(control(g, Command::BeginDeliberation { seconds: 0 }));
+    ev
+}
+
+pub fn fired(events: &[Event], s: &Scenario, inject: &str) -> bool {
+    let id = s.inject_by_id(inject).expect("inject");
+    events
+        .iter()
+        .any(|e| matches!(&e.kind, EventKind::InjectRevealed { inject, .. } if *inject == id))
+}
+
+pub fn tweak(from: &str, to: &str) -> String {
+    assert!(TUTORIAL.contains(from), "tutorial lacks {from:?}");
+    TUTORIAL.replacen(from, to, 1)
+}
+
+/// A journaled game with named participants who also appear in free text.
+pub fn named_game(dir: &std::path::Path) -> (std::path::PathBuf, Game) {
+    let s = cascade();
+    let mut g = Game::new(s.clone(), 99);
+    let names = [
+        "Alice Wong",
+        "Boris Petrov",
+        "Chiara Rossi",
+        "Dmitri Orlov",
+        "Eva Lind",
+    ];
+    for (st, name) in s.state_ids().zip(names) {
+        g.handle(
+            Seat::Control,
+            Command::TakeSeat {
+                seat: Seat::State(st),
+                name: name.into(),
+            },
+        )
+        .unwrap();
+    }
+    g.handle(Seat::Control, Command::Start).unwrap();
+    g.handle(Seat::Control, Command::BeginDeliberation { seconds: 0 })
+        .unwrap();
+    let ar = state(&s, "ardenia");
+    g.handle(
+        Seat::State(ar),
+        Command::Submit {
+            actor: body(&s, "ardenia", "mfa"),
+            action: cbm_ttx_core::engine::Action::PublicStatement {
+                tone: cbm_ttx_core::scenario::Tone::Conciliatory,
+                about: Some(state(&s, "borovia")),
+                text: "As Alice Wong said this morning, we seek calm.".into(),
+            },
+        },
+    )
+    .unwrap();
+    g.handle(
+        Seat::Control,
+        Command::Annotate {
+            text: "boris petrov pushed for a joint analysis".into(),
+        },
+    )
+    .unwrap();
+    batch::play_rounds(&mut g, Policy::Cooperative);
+    let path = dir.join("named.jsonl");
+    let mut w = Writer::create(&path, &Header::new(&s, 99), Durability::Flush).unwrap();
+    w.append(g.events()).unwrap();
+    (path, g)
+}

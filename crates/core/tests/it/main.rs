@@ -1,0 +1,12 @@
+//! The core's integration tests: the rules, the scenario format, the journal,
+//! simulation and reports, through the public API. No bevy is compiled for these.
+
+mod common;
+mod determinism;
+mod engine;
+mod fuzz;
+mod journal;
+mod report;
+mod simulate;
+mod validate;
+mod visibility;
