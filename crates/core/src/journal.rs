@@ -1,24 +1,55 @@
 //! The append-only journal: the record of an exercise and its source of truth.
 //!
-//! One JSON object per line. The first line is a [`Header`] naming the scenario (by
-//! content hash) and the seed; every further line is one [`Event`]. Events are written
-//! and flushed before anything acts on them. A torn last line (the power went in the
-//! middle of a write) is reported and set aside, never taking earlier events with it.
+//! # Format (version 2)
+//!
+//! Line 1 is a [`Header`] (JSON): the scenario's id and content hash, the seed, the
+//! scenario's own text (so a report can be made on another machine), where it was
+//! forked from. Every further line is one [`Batch`], framed with a checksum:
+//!
+//! ```text
+//! {"sum":"<16 hex digits>","batch":{"at":"2026-11-29T20:31:02.123Z","entry":{...}}}
+//! ```
+//!
+//! `sum` is the first 8 bytes of the BLAKE3 hash of the bytes after `"batch":` up to
+//! the line's final `}`. A batch holds *everything one command did*: the seat, the
+//! command and all its events, so a crash commits a command whole or not at all.
+//! `at` is the wall-clock time (UTC) it was recorded, outside the engine's
+//! deterministic content.
+//!
+//! # Damage
+//!
+//! A last line without its newline is a *torn* write (the power went mid-write): it
+//! is set aside in `<journal>.torn`, never silently lost. Any line with a newline
+//! whose checksum or content is wrong is *corruption*: the journal is refused with
+//! the file and line, and nothing is cut. On replay every command is executed again
+//! and must give exactly the events recorded for it, so a foreign or altered record
+//! is refused with the line that gives it away.
+//!
+//! Version 1 journals (one event per line, no commands, no times) still read,
+//! replay and report; resuming one rewrites it as version 2 first (the original is
+//! kept as `<journal>.v1`).
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Event, Game, ReplayError};
-use crate::scenario::Scenario;
-use std::sync::Arc;
+use crate::clock::Timestamp;
+use crate::engine::{Command, Event, Game, ReplayError, Seat};
+use crate::scenario::{self, Lang, Scenario};
 
-pub const FORMAT: u32 = 1;
-/// No journal line is longer than this; a longer one is damage, not data.
-pub const MAX_LINE_BYTES: usize = 1024 * 1024;
+/// The journal format this program writes.
+pub const FORMAT: u32 = 2;
+/// No batch line is longer than this; a longer one is damage, not data.
+pub const MAX_LINE_BYTES: usize = 8 * 1024 * 1024;
+/// The header may hold a whole scenario file (JSON-escaped).
+pub const MAX_HEADER_BYTES: usize = 6 * scenario::compile::MAX_FILE_BYTES + 1024 * 1024;
+/// Events per batch when a version 1 journal is rewritten.
+const MIGRATION_CHUNK: usize = 1000;
 
+/// The first line of a journal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
     pub cbm_ttx_journal: u32,
@@ -31,6 +62,20 @@ pub struct Header {
     /// The scenario file the exercise was started from, as a hint for resuming.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenario_path: Option<String>,
+    /// The scenario file's text, so the record can be replayed and reported anywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario_source: Option<String>,
+    /// When the journal was created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<Timestamp>,
+    /// The version of the rules the exercise is played under (1 before versions were
+    /// recorded; see [`crate::engine::rules::RULES`]).
+    #[serde(default = "first_rules")]
+    pub rules: u32,
+}
+
+fn first_rules() -> u32 {
+    1
 }
 
 /// Where a forked exercise came from.
@@ -44,6 +89,7 @@ pub struct ForkOrigin {
 }
 
 impl Header {
+    /// A version-2 header for a new exercise of this scenario.
     pub fn new(scenario: &Scenario, seed: u64) -> Header {
         Header {
             cbm_ttx_journal: FORMAT,
@@ -52,10 +98,58 @@ impl Header {
             seed,
             origin: None,
             scenario_path: None,
+            scenario_source: None,
+            created: None,
+            rules: crate::engine::rules::RULES,
         }
     }
 }
 
+/// Settings of the exercise that live outside the rules: the round clock the
+/// facilitator chose and the language of scenario text on screens and reports.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Deliberation clock for new rounds, seconds (0: none).
+    pub round_seconds: u32,
+    pub lang: Lang,
+}
+
+/// What one journal line records.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Entry {
+    /// A command and every event it made.
+    Command {
+        seat: Seat,
+        command: Command,
+        events: Vec<Event>,
+    },
+    /// Events without their command (rewritten from a version 1 journal).
+    Events { events: Vec<Event> },
+    /// The facilitator changed the settings.
+    Settings(Settings),
+}
+
+/// One journal line: an entry and when it was recorded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Batch {
+    /// Wall-clock time (UTC); absent for entries rewritten from version 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Timestamp>,
+    pub entry: Entry,
+}
+
+impl Batch {
+    /// The events this batch holds.
+    pub fn events(&self) -> &[Event] {
+        match &self.entry {
+            Entry::Command { events, .. } | Entry::Events { events } => events,
+            Entry::Settings(_) => &[],
+        }
+    }
+}
+
+/// Why a journal cannot be read, written or replayed. Every variant names the file;
+/// those about one line give its number (1 is the header).
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     #[error("{path}: {source}")]
@@ -70,16 +164,15 @@ pub enum JournalError {
     #[error("{path}: journal format {found} is newer than this program understands ({FORMAT})")]
     NewerFormat { path: String, found: u32 },
     #[error(
-        "{path}:{line}: damaged event ({reason}); {after} later line(s) follow it, so the journal cannot be trusted past this point"
+        "{path}:{line}: damaged entry ({reason}); the journal is refused as it is, nothing was cut (make a copy before repairing it by hand)"
     )]
     Corrupt {
         path: String,
         line: usize,
         reason: String,
-        after: usize,
     },
     #[error(
-        "{path}: recorded for scenario \"{journal_id}\" with content {journal_hash:.12}…, but the scenario given is \"{scenario_id}\" with content {scenario_hash:.12}…; resume it with the scenario file it was recorded with"
+        "{path}: recorded for scenario \"{journal_id}\" with content {journal_hash:.12}…, but the scenario given is \"{scenario_id}\" with content {scenario_hash:.12}…; use the scenario file it was recorded with"
     )]
     ScenarioMismatch {
         path: String,
@@ -88,11 +181,23 @@ pub enum JournalError {
         scenario_id: String,
         scenario_hash: String,
     },
-    #[error("{path}: {source}")]
-    Replay { path: String, source: ReplayError },
+    #[error("{path}:{line}: {source}")]
+    Replay {
+        path: String,
+        line: usize,
+        source: ReplayError,
+    },
+    #[error(
+        "{path}: cannot find the scenario \"{scenario_id}\" this journal was recorded with (it holds no copy, and no file at hand has the same content)"
+    )]
+    ScenarioNotFound { path: String, scenario_id: String },
+    #[error(
+        "{path}: the journal could not be written before ({reason}); nothing more is recorded until the exercise is resumed from it"
+    )]
+    Broken { path: String, reason: String },
 }
 
-/// A torn final line that was skipped.
+/// A torn final line that was set aside.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TornTail {
     /// 1-based line number in the file.
@@ -102,15 +207,33 @@ pub struct TornTail {
     pub bytes: Vec<u8>,
 }
 
+/// A journal as read from disk.
 #[derive(Debug)]
 pub struct Loaded {
     pub path: PathBuf,
     pub header: Header,
-    pub events: Vec<Event>,
+    /// Every entry, with its 1-based line number.
+    pub batches: Vec<(usize, Batch)>,
     pub torn: Option<TornTail>,
 }
 
 impl Loaded {
+    /// Every event of the record, in order.
+    pub fn events(&self) -> Vec<Event> {
+        self.batches
+            .iter()
+            .flat_map(|(_, b)| b.events().iter().cloned())
+            .collect()
+    }
+
+    /// The last settings recorded, if any.
+    pub fn settings(&self) -> Option<&Settings> {
+        self.batches.iter().rev().find_map(|(_, b)| match &b.entry {
+            Entry::Settings(s) => Some(s),
+            _ => None,
+        })
+    }
+
     /// Refuse a scenario whose content differs from the one recorded.
     pub fn check_scenario(&self, scenario: &Scenario) -> Result<(), JournalError> {
         if self.header.scenario_hash != scenario.content_hash {
@@ -125,16 +248,134 @@ impl Loaded {
         Ok(())
     }
 
-    /// Rebuild the game this journal records.
+    /// Rebuild the game this journal records, checking every entry: each command is
+    /// executed again and must give exactly the recorded events (events kept without
+    /// their command are traced back to it first). An old record that ends in the
+    /// middle of a command (a crash mid-write) replays without that command; see
+    /// [`Writer::resume`].
     pub fn replay(&self, scenario: Arc<Scenario>) -> Result<Game, JournalError> {
         self.check_scenario(&scenario)?;
-        Game::replay(scenario, self.header.seed, self.events.clone()).map_err(|source| {
-            JournalError::Replay {
-                path: self.path.display().to_string(),
-                source,
+        let mut game = Game::with_rules(scenario, self.header.seed, self.header.rules);
+        let path = self.path.display().to_string();
+        let mut rest = &self.batches[..];
+        while let Some(((line, batch), after)) = rest.split_first() {
+            rest = after;
+            match &batch.entry {
+                Entry::Command {
+                    seat,
+                    command,
+                    events,
+                } => {
+                    let index = game.events().len();
+                    game.redo(index, *seat, command.clone(), events)
+                        .map_err(|source| JournalError::Replay {
+                            path: path.clone(),
+                            line: *line,
+                            source,
+                        })?;
+                }
+                Entry::Settings(_) => {}
+                Entry::Events { .. } => {
+                    // A run of entries without commands (one event per line in old
+                    // records) is traced back to its commands as a whole.
+                    let run = 1 + rest
+                        .iter()
+                        .take_while(|(_, b)| matches!(b.entry, Entry::Events { .. }))
+                        .count();
+                    let batches = &self.batches[self.batches.len() - rest.len() - 1..][..run];
+                    rest = &rest[run - 1..];
+                    let mut events = Vec::new();
+                    let mut lines = Vec::new();
+                    for (l, b) in batches {
+                        for e in b.events() {
+                            events.push(e.clone());
+                            lines.push(*l);
+                        }
+                    }
+                    let start = game.events().len();
+                    let line_of = |e: &ReplayError| {
+                        e.event()
+                            .and_then(|n| n.checked_sub(start))
+                            .and_then(|k| lines.get(k).copied())
+                            .unwrap_or(*line)
+                    };
+                    let dropped =
+                        game.redo_events(&events)
+                            .map_err(|source| JournalError::Replay {
+                                path: path.clone(),
+                                line: line_of(&source),
+                                source,
+                            })?;
+                    if dropped > 0 && !rest.is_empty() {
+                        let source = ReplayError::Incomplete {
+                            index: game.events().len(),
+                        };
+                        return Err(JournalError::Replay {
+                            path,
+                            line: line_of(&source),
+                            source,
+                        });
+                    }
+                }
             }
-        })
+        }
+        Ok(game)
     }
+
+    /// The scenario this journal was recorded with: the file given, else its own
+    /// copy, else the file it names, else a bundled scenario or one of `candidates`
+    /// with the same content. Returns the scenario and the file it came from.
+    pub fn find_scenario(
+        &self,
+        given: Option<&Path>,
+        candidates: &[(Arc<Scenario>, Option<PathBuf>)],
+    ) -> Result<(Arc<Scenario>, Option<PathBuf>), FindError> {
+        let hash = &self.header.scenario_hash;
+        if let Some(p) = given {
+            let (s, _) = scenario::load(p).map_err(FindError::Load)?;
+            self.check_scenario(&s).map_err(FindError::Journal)?;
+            return Ok((Arc::new(s), Some(p.to_owned())));
+        }
+        let recorded = self.header.scenario_path.as_ref().map(PathBuf::from);
+        if let Some(src) = &self.header.scenario_source
+            && let Some(s) = scenario::compile_str("journal", src).scenario
+            && &s.content_hash == hash
+        {
+            // Point at the file too when it is still there and unchanged.
+            let file =
+                recorded.filter(|p| scenario::load(p).is_ok_and(|(f, _)| &f.content_hash == hash));
+            return Ok((Arc::new(s), file));
+        }
+        if let Some(p) = &recorded
+            && let Ok((s, _)) = scenario::load(p)
+            && &s.content_hash == hash
+        {
+            return Ok((Arc::new(s), Some(p.clone())));
+        }
+        for which in scenario::bundled::ALL {
+            if let Ok(s) = scenario::bundled::load(which)
+                && &s.content_hash == hash
+            {
+                return Ok((Arc::new(s), None));
+            }
+        }
+        if let Some((s, p)) = candidates.iter().find(|(s, _)| &s.content_hash == hash) {
+            return Ok((s.clone(), p.clone()));
+        }
+        Err(FindError::Journal(JournalError::ScenarioNotFound {
+            path: self.path.display().to_string(),
+            scenario_id: self.header.scenario_id.clone(),
+        }))
+    }
+}
+
+/// Why the scenario of a journal could not be found.
+#[derive(Debug, thiserror::Error)]
+pub enum FindError {
+    #[error("{0}")]
+    Journal(JournalError),
+    #[error("{0}")]
+    Load(scenario::LoadError),
 }
 
 fn io(path: &Path) -> impl Fn(std::io::Error) -> JournalError + '_ {
@@ -150,40 +391,43 @@ pub fn read(path: &Path) -> Result<Loaded, JournalError> {
     read_from(path, BufReader::new(file))
 }
 
+/// A line as read: number, byte offset, bytes (newline included), ended by a newline.
+struct RawLine {
+    number: usize,
+    offset: u64,
+    bytes: Vec<u8>,
+    newline: bool,
+}
+
+fn read_line(reader: &mut impl BufRead, limit: usize) -> std::io::Result<Option<(Vec<u8>, usize)>> {
+    let mut buf = Vec::new();
+    let n = (&mut *reader)
+        .take(limit as u64 + 1)
+        .read_until(b'\n', &mut buf)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if buf.last() != Some(&b'\n') && n > limit {
+        // An over-long line: damage. Skip to its end so that the rest can be judged.
+        let mut rest = Vec::new();
+        let extra = reader.read_until(b'\n', &mut rest)?;
+        if rest.last() == Some(&b'\n') {
+            buf.push(b'\n');
+        }
+        return Ok(Some((buf, n + extra)));
+    }
+    Ok(Some((buf, n)))
+}
+
+/// Read a journal from any reader; `path` names it in errors.
 pub fn read_from(path: &Path, mut reader: impl BufRead) -> Result<Loaded, JournalError> {
     let shown = path.display().to_string();
-    // (line number, byte offset, bytes, ended with newline)
-    let mut lines: Vec<(usize, u64, Vec<u8>, bool)> = Vec::new();
-    let mut offset = 0u64;
-    let mut number = 0;
-    loop {
-        let mut buf = Vec::new();
-        let n = (&mut reader)
-            .take(MAX_LINE_BYTES as u64 + 1)
-            .read_until(b'\n', &mut buf)
-            .map_err(io(path))?;
-        if n == 0 {
-            break;
-        }
-        number += 1;
-        let newline = buf.last() == Some(&b'\n');
-        if !newline && n > MAX_LINE_BYTES {
-            // An over-long line: damage. Skip to its end so that the rest can be judged.
-            let mut rest = Vec::new();
-            let extra = reader.read_until(b'\n', &mut rest).map_err(io(path))?;
-            lines.push((number, offset, buf, rest.last() == Some(&b'\n')));
-            offset += (n + extra) as u64;
-            continue;
-        }
-        lines.push((number, offset, buf, newline));
-        offset += n as u64;
-    }
-    if lines.is_empty() {
+    let Some((first, first_len)) = read_line(&mut reader, MAX_HEADER_BYTES).map_err(io(path))?
+    else {
         return Err(JournalError::Empty { path: shown });
-    }
-    let header_line = &lines[0].2;
+    };
     let header: Header =
-        serde_json::from_slice(trim_newline(header_line)).map_err(|e| JournalError::BadHeader {
+        serde_json::from_slice(trim_newline(&first)).map_err(|e| JournalError::BadHeader {
             path: shown.clone(),
             reason: e.to_string(),
         })?;
@@ -193,30 +437,55 @@ pub fn read_from(path: &Path, mut reader: impl BufRead) -> Result<Loaded, Journa
             found: header.cbm_ttx_journal,
         });
     }
+    let mut lines = Vec::new();
+    let mut offset = first_len as u64;
+    let mut number = 1;
+    while let Some((bytes, n)) = read_line(&mut reader, MAX_LINE_BYTES).map_err(io(path))? {
+        number += 1;
+        let newline = bytes.last() == Some(&b'\n');
+        lines.push(RawLine {
+            number,
+            offset,
+            bytes,
+            newline,
+        });
+        offset += n as u64;
+    }
+    let legacy = header.cbm_ttx_journal < 2;
     let total = lines.len();
-    let mut events = Vec::with_capacity(total - 1);
+    let mut batches = Vec::with_capacity(total);
     let mut torn = None;
-    for (i, (line, off, bytes, _newline)) in lines.iter().enumerate().skip(1) {
-        let body = trim_newline(bytes);
-        if body.iter().all(u8::is_ascii_whitespace) && i + 1 == total {
+    for (i, line) in lines.into_iter().enumerate() {
+        let last = i + 1 == total;
+        let body = trim_newline(&line.bytes);
+        if body.iter().all(u8::is_ascii_whitespace) && last {
             continue;
         }
-        match serde_json::from_slice::<Event>(body) {
-            Ok(e) => events.push(e),
-            Err(e) if i + 1 == total => {
-                let _ = e;
+        let parsed = if legacy {
+            serde_json::from_slice::<Event>(body)
+                .map(|e| Batch {
+                    at: None,
+                    entry: Entry::Events { events: vec![e] },
+                })
+                .map_err(|e| e.to_string())
+        } else {
+            decode(body)
+        };
+        match parsed {
+            Ok(b) => batches.push((line.number, b)),
+            // Only a last line cut short of its newline is a torn write.
+            Err(_) if last && !line.newline => {
                 torn = Some(TornTail {
-                    line: *line,
-                    offset: *off,
-                    bytes: bytes.clone(),
+                    line: line.number,
+                    offset: line.offset,
+                    bytes: line.bytes,
                 });
             }
-            Err(e) => {
+            Err(reason) => {
                 return Err(JournalError::Corrupt {
                     path: shown,
-                    line: *line,
-                    reason: e.to_string(),
-                    after: total - i - 1,
+                    line: line.number,
+                    reason,
                 });
             }
         }
@@ -224,9 +493,51 @@ pub fn read_from(path: &Path, mut reader: impl BufRead) -> Result<Loaded, Journa
     Ok(Loaded {
         path: path.to_owned(),
         header,
-        events,
+        batches,
         torn,
     })
+}
+
+const PREFIX: &[u8] = b"{\"sum\":\"";
+const SUM_HEX: usize = 16;
+const MIDDLE: &[u8] = b"\",\"batch\":";
+
+fn checksum(bytes: &[u8]) -> String {
+    let h = blake3::hash(bytes);
+    h.as_bytes()[..SUM_HEX / 2]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// One framed line (without its newline).
+pub fn encode(batch: &Batch) -> Vec<u8> {
+    let body = serde_json::to_vec(batch).expect("a batch always serialises");
+    let mut out = Vec::with_capacity(body.len() + 48);
+    out.extend_from_slice(PREFIX);
+    out.extend_from_slice(checksum(&body).as_bytes());
+    out.extend_from_slice(MIDDLE);
+    out.extend_from_slice(&body);
+    out.push(b'}');
+    out
+}
+
+/// Check a framed line's checksum and read its batch.
+pub fn decode(line: &[u8]) -> Result<Batch, String> {
+    let head = PREFIX.len() + SUM_HEX + MIDDLE.len();
+    if line.len() < head + 1
+        || !line.starts_with(PREFIX)
+        || &line[PREFIX.len() + SUM_HEX..head] != MIDDLE
+        || line.last() != Some(&b'}')
+    {
+        return Err("not a checksummed journal entry".into());
+    }
+    let sum = &line[PREFIX.len()..PREFIX.len() + SUM_HEX];
+    let body = &line[head..line.len() - 1];
+    if checksum(body).as_bytes() != sum {
+        return Err("checksum mismatch: the line was altered or damaged".into());
+    }
+    serde_json::from_slice(body).map_err(|e| format!("unreadable entry: {e}"))
 }
 
 fn trim_newline(b: &[u8]) -> &[u8] {
@@ -247,16 +558,22 @@ pub enum Durability {
     Grouped,
 }
 
-/// Appends events to a journal file.
+/// Appends batches to a journal file.
 pub struct Writer {
     path: PathBuf,
     file: File,
     durability: Durability,
     unsynced: bool,
+    /// Length of the file up to the last complete line.
+    len: u64,
+    /// Set when a failed write could not be undone: nothing more is written.
+    broken: Option<String>,
 }
 
 impl Writer {
     /// Start a new journal (fails if the file exists: a journal is never overwritten).
+    /// The header is written to a temporary file, synced and renamed into place, so a
+    /// crash never leaves a journal without its header.
     pub fn create(
         path: &Path,
         header: &Header,
@@ -265,58 +582,63 @@ impl Writer {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(io(path))?;
         }
+        if path.exists() {
+            return Err(io(path)(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "a journal is never overwritten: choose another file name",
+            )));
+        }
+        let mut line = serde_json::to_vec(header).expect("a header always serialises");
+        line.push(b'\n');
+        write_atomic(path, &line)?;
         let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
+            .append(true)
             .open(path)
             .map_err(io(path))?;
-        let mut w = Writer {
+        Ok(Writer {
             path: path.to_owned(),
             file,
             durability,
             unsynced: false,
-        };
-        let line = serde_json::to_string(header).expect("a header always serialises");
-        w.write_line(&line)?;
-        w.commit()?;
-        Ok(w)
+            len: line.len() as u64,
+            broken: None,
+        })
     }
 
     /// Continue a journal after [`read`]: a torn tail is moved to a side file
-    /// (`<journal>.torn`) and cut off, so that new events start on a clean line.
-    pub fn resume(loaded: &Loaded, durability: Durability) -> Result<Writer, JournalError> {
+    /// (`<journal>.torn`) and cut off, so that new entries start on a clean line. A
+    /// version 1 journal is first rewritten as version 2 (the original is kept as
+    /// `<journal>.v1`).
+    ///
+    /// `game` is the loaded journal's replay: events of an unfinished last command it
+    /// left out are set aside too.
+    pub fn resume(
+        loaded: &Loaded,
+        game: &Game,
+        durability: Durability,
+    ) -> Result<Writer, JournalError> {
         let path = &loaded.path;
-        if let Some(t) = &loaded.torn {
-            let side = side_path(path);
-            let mut f = OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&side)
-                .map_err(io(&side))?;
-            f.write_all(&t.bytes).map_err(io(&side))?;
-            f.sync_data().map_err(io(&side))?;
-            let file = OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(io(path))?;
-            file.set_len(t.offset).map_err(io(path))?;
-            file.sync_data().map_err(io(path))?;
+        if loaded.header.cbm_ttx_journal < 2 {
+            migrate(loaded, game.events())?;
+        } else if let Some(t) = &loaded.torn {
+            set_aside(path, t)?;
         }
         let mut file = OpenOptions::new()
+            .read(true)
             .append(true)
             .open(path)
             .map_err(io(path))?;
-        // A last line complete but for its newline gets one, so the next event starts clean.
-        let len = file.metadata().map_err(io(path))?.len();
+        let mut len = file.metadata().map_err(io(path))?.len();
+        // A last line complete but for its newline gets one, so the next entry starts clean.
         if len > 0 {
             let mut last = [0u8; 1];
-            let mut r = File::open(path).map_err(io(path))?;
-            use std::io::Seek;
-            r.seek(std::io::SeekFrom::Start(len - 1))
+            file.seek(std::io::SeekFrom::Start(len - 1))
                 .map_err(io(path))?;
-            r.read_exact(&mut last).map_err(io(path))?;
+            file.read_exact(&mut last).map_err(io(path))?;
             if last[0] != b'\n' {
                 file.write_all(b"\n").map_err(io(path))?;
+                file.sync_data().map_err(io(path))?;
+                len += 1;
             }
         }
         Ok(Writer {
@@ -324,6 +646,8 @@ impl Writer {
             file,
             durability,
             unsynced: false,
+            len,
+            broken: None,
         })
     }
 
@@ -331,37 +655,39 @@ impl Writer {
         &self.path
     }
 
-    /// Append events and flush them (and sync, if asked) before returning.
-    pub fn append(&mut self, events: &[Event]) -> Result<(), JournalError> {
-        if events.is_empty() {
-            return Ok(());
+    /// Append one batch as one line and flush it (and sync, if asked) before
+    /// returning. If the write fails, the file is cut back to its last complete line,
+    /// so a failed command leaves nothing behind.
+    pub fn append(&mut self, batch: &Batch) -> Result<(), JournalError> {
+        if let Some(reason) = &self.broken {
+            return Err(JournalError::Broken {
+                path: self.path.display().to_string(),
+                reason: reason.clone(),
+            });
         }
-        let mut buf = String::new();
-        for e in events {
-            buf.push_str(&serde_json::to_string(e).expect("events always serialise"));
-            buf.push('\n');
+        let mut line = encode(batch);
+        line.push(b'\n');
+        let written = self
+            .file
+            .write_all(&line)
+            .and_then(|_| self.file.flush())
+            .and_then(|_| match self.durability {
+                Durability::Sync => self.file.sync_data(),
+                Durability::Grouped | Durability::Flush => Ok(()),
+            });
+        match written {
+            Ok(()) => {
+                self.len += line.len() as u64;
+                self.unsynced = self.durability == Durability::Grouped;
+                Ok(())
+            }
+            Err(e) => {
+                if let Err(cut) = self.file.set_len(self.len) {
+                    self.broken = Some(format!("{e}; then {cut}"));
+                }
+                Err(io(&self.path)(e))
+            }
         }
-        self.file
-            .write_all(buf.as_bytes())
-            .map_err(io(&self.path))?;
-        self.commit()
-    }
-
-    fn write_line(&mut self, line: &str) -> Result<(), JournalError> {
-        self.file
-            .write_all(line.as_bytes())
-            .map_err(io(&self.path))?;
-        self.file.write_all(b"\n").map_err(io(&self.path))
-    }
-
-    fn commit(&mut self) -> Result<(), JournalError> {
-        self.file.flush().map_err(io(&self.path))?;
-        match self.durability {
-            Durability::Sync => self.file.sync_data().map_err(io(&self.path))?,
-            Durability::Grouped => self.unsynced = true,
-            Durability::Flush => {}
-        }
-        Ok(())
     }
 
     /// Persist everything appended so far (no-op if nothing is waiting).
@@ -374,43 +700,178 @@ impl Writer {
     }
 }
 
-/// Start a new journal that continues `loaded` from the start of `round`: the events
-/// before that round are copied, and the header records where they came from.
+/// Write a whole file atomically: a temporary file beside it, synced, then renamed
+/// over it (and the directory synced), so a crash leaves the old file or the new one,
+/// never a part. Used for the host's side file and reports as well.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), JournalError> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp_name = path.file_name().unwrap_or_default().to_owned();
+    tmp_name.push(format!(".tmp-{}", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let result = (|| {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)?;
+        // Persist the rename itself (best effort: not every platform opens directories).
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io(path))
+}
+
+/// Move a torn tail to `<journal>.torn` and cut it from the journal.
+fn set_aside(path: &Path, t: &TornTail) -> Result<(), JournalError> {
+    let side = side_path(path);
+    let mut f = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&side)
+        .map_err(io(&side))?;
+    f.write_all(&t.bytes).map_err(io(&side))?;
+    f.sync_data().map_err(io(&side))?;
+    let file = OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(io(path))?;
+    file.set_len(t.offset).map_err(io(path))?;
+    file.sync_data().map_err(io(path))
+}
+
+/// Rewrite a version 1 journal as version 2 with the events that replayed, keeping
+/// the original as `<journal>.v1` and anything left out (a torn line, the events of
+/// an unfinished command) in `<journal>.torn`.
+fn migrate(loaded: &Loaded, events: &[Event]) -> Result<(), JournalError> {
+    let path = &loaded.path;
+    let mut aside = Vec::new();
+    for e in loaded.events().iter().skip(events.len()) {
+        serde_json::to_writer(&mut aside, e).expect("events always serialise");
+        aside.push(b'\n');
+    }
+    if let Some(t) = &loaded.torn {
+        aside.extend_from_slice(&t.bytes);
+    }
+    if !aside.is_empty() {
+        let side = side_path(path);
+        std::fs::write(&side, &aside).map_err(io(&side))?;
+    }
+    let mut header = loaded.header.clone();
+    header.cbm_ttx_journal = FORMAT;
+    let mut out = serde_json::to_vec(&header).expect("a header always serialises");
+    out.push(b'\n');
+    for chunk in events.chunks(MIGRATION_CHUNK) {
+        out.extend(encode(&Batch {
+            at: None,
+            entry: Entry::Events {
+                events: chunk.to_vec(),
+            },
+        }));
+        out.push(b'\n');
+    }
+    let mut backup = path.as_os_str().to_owned();
+    backup.push(".v1");
+    let backup = PathBuf::from(backup);
+    std::fs::copy(path, &backup).map_err(io(&backup))?;
+    write_atomic(path, &out)
+}
+
+/// Start a new journal that continues `loaded` from the start of `round`: the
+/// entries before that round are copied, and the header records where they came
+/// from. Returns the writer and the game standing just before the round.
 pub fn fork(
     loaded: &Loaded,
+    scenario: Arc<Scenario>,
     round: u8,
     path: &Path,
     durability: Durability,
-) -> Result<(Writer, Vec<Event>), JournalError> {
-    let events = crate::engine::history::before_round(&loaded.events, round).ok_or_else(|| {
-        JournalError::Replay {
+) -> Result<(Writer, Game), JournalError> {
+    let all = loaded.events();
+    let cut =
+        crate::engine::history::round_start(&all, round).ok_or_else(|| JournalError::Replay {
             path: loaded.path.display().to_string(),
+            line: 1,
             source: ReplayError::NoSuchRound { round },
-        }
-    })?;
+        })?;
     let mut header = loaded.header.clone();
+    header.cbm_ttx_journal = FORMAT;
+    header.created = Some(Timestamp::now());
     header.origin = Some(ForkOrigin {
         journal: loaded.path.display().to_string(),
         round,
-        events: events.len() as u32,
+        events: cut as u32,
     });
+    // Copy whole entries up to the cut (a round opens with its own command, so the
+    // cut falls between entries; an old event-only entry is split if need be).
+    let mut kept = Vec::new();
+    let mut count = 0;
+    for (_, b) in &loaded.batches {
+        let n = b.events().len();
+        if count >= cut && n > 0 {
+            break;
+        }
+        if count + n <= cut {
+            kept.push(b.clone());
+            count += n;
+        } else {
+            kept.push(Batch {
+                at: b.at,
+                entry: Entry::Events {
+                    events: b.events()[..cut - count].to_vec(),
+                },
+            });
+            count = cut;
+        }
+    }
+    let sub = Loaded {
+        path: loaded.path.clone(),
+        header: header.clone(),
+        batches: kept
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, b)| (i + 2, b))
+            .collect(),
+        torn: None,
+    };
+    let game = sub.replay(scenario)?;
     let mut w = Writer::create(path, &header, durability)?;
-    w.append(events)?;
-    Ok((w, events.to_vec()))
+    for b in &kept {
+        w.append(b)?;
+    }
+    Ok((w, game))
 }
 
+/// Where a torn tail is kept.
 pub fn side_path(path: &Path) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(".torn");
     PathBuf::from(s)
 }
 
-/// The whole journal as bytes, for a game held in memory (tests, simulate).
+/// The whole journal as bytes, for a game held in memory (tests, simulate): one
+/// event-only entry per event, no times.
 pub fn to_bytes(header: &Header, events: &[Event]) -> Vec<u8> {
     let mut out = serde_json::to_vec(header).expect("a header always serialises");
     out.push(b'\n');
     for e in events {
-        serde_json::to_writer(&mut out, e).expect("events always serialise");
+        out.extend(encode(&Batch {
+            at: None,
+            entry: Entry::Events {
+                events: vec![e.clone()],
+            },
+        }));
         out.push(b'\n');
     }
     out

@@ -9,9 +9,11 @@
 //! - [`sim`]: bot policies and batch simulation.
 //! - [`narrate`], [`report`]: events in words; the after-action report and MSEL.
 
+pub mod clock;
 pub mod engine;
 pub mod journal;
 pub mod narrate;
 pub mod report;
 pub mod scenario;
+pub mod session;
 pub mod sim;

@@ -183,6 +183,10 @@ impl Awareness for Truth<'_> {
         if i.index() >= self.scenario.incidents.len() {
             return false;
         }
+        if self.situation.rules() < 2 {
+            // The first rules let a seat act on any incident that had begun.
+            return self.situation.incident_open(i);
+        }
         self.situation.incident_told(i, state)
             || seat_bodies(self.scenario, seat).any(|b| self.body_knows_of(b, i))
     }

@@ -35,23 +35,51 @@ pub enum ReplayError {
     #[error("event {seq} cannot have happened here: {reason}")]
     Implausible { seq: u32, reason: String },
     #[error(
-        "command {index} ({command}) does not give the events recorded for it: the record was made with another scenario or was altered"
+        "event {at} is not what command {index} ({command}) gives: the record was made with another scenario or was altered"
     )]
-    Diverged { index: usize, command: String },
+    Diverged {
+        index: usize,
+        command: String,
+        /// The first event that differs.
+        at: usize,
+    },
     #[error("command {index} ({command}) was refused on replay: {why}")]
     Refused {
         index: usize,
         command: String,
         why: Rejection,
     },
+    #[error("the record ends in the middle of the command that begins with event {index}")]
+    Incomplete { index: usize },
     #[error("round {round} never opened in this record")]
     NoSuchRound { round: u8 },
 }
 
+impl ReplayError {
+    /// The number of the event the error is about, if it is about one.
+    pub fn event(&self) -> Option<usize> {
+        match self {
+            ReplayError::Diverged { at, .. } => Some(*at),
+            ReplayError::OutOfOrder { index, .. }
+            | ReplayError::Refused { index, .. }
+            | ReplayError::Incomplete { index } => Some(*index),
+            ReplayError::Inconsistent { seq } | ReplayError::Implausible { seq, .. } => {
+                Some(*seq as usize)
+            }
+            ReplayError::NoSuchRound { .. } => None,
+        }
+    }
+}
+
 impl Game {
-    /// A new exercise in its setup phase.
+    /// A new exercise in its setup phase, under the current rules.
     pub fn new(scenario: Arc<Scenario>, seed: u64) -> Game {
-        let situation = Situation::new(&scenario, seed);
+        Game::with_rules(scenario, seed, super::rules::RULES)
+    }
+
+    /// A new exercise under a given version of the rules (to replay an old record).
+    pub fn with_rules(scenario: Arc<Scenario>, seed: u64, rules: u32) -> Game {
+        let situation = Situation::with_rules(&scenario, seed, rules);
         Game {
             scenario,
             situation,
@@ -59,15 +87,32 @@ impl Game {
         }
     }
 
-    /// Rebuild a game from its events alone (records made before commands were kept):
-    /// every event must refer to the scenario and be possible where it stands.
+    /// Rebuild a game from its events alone (records made before commands were kept).
+    /// Each run of events is traced back to the command that made it, which is
+    /// executed again and must give exactly those events.
     pub fn replay(
         scenario: Arc<Scenario>,
         seed: u64,
         events: Vec<Event>,
     ) -> Result<Game, ReplayError> {
-        let mut situation = Situation::new(&scenario, seed);
-        for (index, e) in events.iter().enumerate() {
+        let mut game = Game::new(scenario, seed);
+        match game.redo_events(&events)? {
+            0 => Ok(game),
+            _ => Err(ReplayError::Incomplete {
+                index: game.events.len(),
+            }),
+        }
+    }
+
+    /// Take recorded events without their commands (see [`Game::replay`]). On an
+    /// error, the game stands after the last command that replayed. A last command
+    /// whose events stop short (a crash mid-write in an old record) is left out;
+    /// the number of its events that were left out is returned.
+    pub fn redo_events(&mut self, events: &[Event]) -> Result<usize, ReplayError> {
+        let mut i = 0;
+        while i < events.len() {
+            let e = &events[i];
+            let index = self.events.len();
             if e.seq != index as u32 {
                 return Err(ReplayError::OutOfOrder {
                     index,
@@ -75,22 +120,50 @@ impl Game {
                     found: e.seq,
                 });
             }
-            if !super::integrity::refers_within(&scenario, e) {
+            if !super::integrity::refers_within(&self.scenario, e) {
                 return Err(ReplayError::Inconsistent { seq: e.seq });
             }
-            super::integrity::plausible(&scenario, &situation, e).map_err(|reason| {
-                ReplayError::Implausible {
+            if let Err(reason) = super::integrity::plausible(&self.scenario, &self.situation, e) {
+                return Err(ReplayError::Implausible {
                     seq: e.seq,
                     reason: reason.to_owned(),
+                });
+            }
+            let Some((seat, cmd)) = super::integrity::command_of(&self.situation, &events[i..])
+            else {
+                return Err(ReplayError::Implausible {
+                    seq: e.seq,
+                    reason: "no command begins with this event".into(),
+                });
+            };
+            let label = cmd.label();
+            let made = match self.handle(seat, cmd) {
+                Ok(made) => made.len(),
+                Err(why) => {
+                    return Err(ReplayError::Refused {
+                        index: e.seq as usize,
+                        command: label,
+                        why,
+                    });
                 }
-            })?;
-            apply(&mut situation, &scenario, e);
+            };
+            let recorded = &events[i..(i + made).min(events.len())];
+            if let Some(k) = first_difference(recorded, &self.events[index..]) {
+                self.truncate(index);
+                return Err(ReplayError::Diverged {
+                    index: e.seq as usize,
+                    command: label,
+                    at: index + k,
+                });
+            }
+            if recorded.len() < made {
+                // The record ends in the middle of this command: it never completed.
+                self.truncate(index);
+                return Ok(recorded.len());
+            }
+            i += made;
         }
-        Ok(Game {
-            scenario,
-            situation,
-            events,
-        })
+        Ok(0)
     }
 
     /// Replay one recorded command: it must be accepted and give exactly the events
@@ -106,11 +179,13 @@ impl Game {
         let before = self.events.len();
         match self.handle(seat, cmd) {
             Ok(made) if made == recorded => Ok(()),
-            Ok(_) => {
+            Ok(made) => {
+                let k = first_difference(recorded, made).unwrap_or(made.len().min(recorded.len()));
                 self.truncate(before);
                 Err(ReplayError::Diverged {
                     index,
                     command: label,
+                    at: before + k,
                 })
             }
             Err(why) => Err(ReplayError::Refused {
@@ -175,10 +250,16 @@ impl Game {
             return;
         }
         self.events.truncate(len);
-        let mut situation = Situation::new(&self.scenario, self.situation.seed());
+        let rules = self.situation.rules();
+        let mut situation = Situation::with_rules(&self.scenario, self.situation.seed(), rules);
         for e in &self.events {
             apply(&mut situation, &self.scenario, e);
         }
         self.situation = situation;
     }
+}
+
+/// Where two runs of events first differ (within the shorter one).
+fn first_difference(a: &[Event], b: &[Event]) -> Option<usize> {
+    a.iter().zip(b).position(|(x, y)| x != y)
 }

@@ -4,7 +4,7 @@
 //! ([`plausible`]), so that a damaged or foreign record is refused rather than
 //! reported as nonsense ("round 250 of 5"). Events the engine makes itself always pass.
 
-use super::command::{Action, Seat};
+use super::command::{Action, Command, InjectTarget, Seat};
 use super::event::{Event, EventKind, Payload, Phase};
 use super::situation::Situation;
 use crate::scenario::{Audience, BodyId, FactId, IncidentId, Origin, Scenario, StateId, StateSet};
@@ -135,6 +135,88 @@ pub fn refers_within(s: &Scenario, e: &Event) -> bool {
             | EventKind::Resumed
             | EventKind::ExerciseEnded => true,
         }
+}
+
+/// The command that made a run of events, read from its first event (records made
+/// before commands were kept). None when no command starts with that event.
+pub fn command_of(st: &Situation, events: &[Event]) -> Option<(Seat, Command)> {
+    let first = events.first()?;
+    let control = |c: Command| Some((Seat::Control, c));
+    match &first.kind {
+        EventKind::ExerciseStarted => control(Command::Start),
+        EventKind::RoundOpened => control(Command::OpenRound),
+        EventKind::DeliberationBegun { seconds } => {
+            control(Command::BeginDeliberation { seconds: *seconds })
+        }
+        EventKind::DeliberationClosed => control(Command::CloseDeliberation),
+        EventKind::ActionSubmitted {
+            seat,
+            actor,
+            action,
+            ..
+        } => Some((
+            *seat,
+            Command::Submit {
+                actor: *actor,
+                action: action.clone(),
+            },
+        )),
+        EventKind::ActionWithdrawn { id } => {
+            let seat = st.staged().iter().find(|s| s.id == *id)?.seat;
+            Some((seat, Command::Withdraw { action: *id }))
+        }
+        EventKind::SeatReady { seat } => Some((*seat, Command::Ready)),
+        EventKind::SeatTaken { seat, name } => control(Command::TakeSeat {
+            seat: *seat,
+            name: name.clone(),
+        }),
+        EventKind::SeatFreed { seat } => control(Command::FreeSeat { seat: *seat }),
+        EventKind::InjectRevealed {
+            inject,
+            source: super::event::InjectSource::Facilitator,
+        } => control(Command::RevealInject { inject: *inject }),
+        EventKind::AdHocInject { title, text } => {
+            let audience = match &first.audience {
+                Audience::Public => InjectTarget::Public,
+                Audience::States(set) => InjectTarget::States(*set),
+                Audience::Body(b) => InjectTarget::Body(*b),
+                Audience::Control => return None,
+            };
+            control(Command::AdHocInject {
+                audience,
+                title: title.clone(),
+                text: text.clone(),
+            })
+        }
+        EventKind::TensionChanged {
+            a,
+            b,
+            delta,
+            cause: super::event::Cause::Facilitator { reason },
+            ..
+        } => control(Command::AdjustTension {
+            a: *a,
+            b: *b,
+            delta: *delta,
+            reason: reason.clone(),
+        }),
+        // A fact revealed by control may open its incident first.
+        EventKind::IncidentOpened { .. } | EventKind::FactLearned { .. } => {
+            events.iter().take(64).find_map(|e| match e.kind {
+                EventKind::FactLearned {
+                    body,
+                    fact,
+                    via: super::event::Via::Facilitator,
+                } => Some((Seat::Control, Command::RevealFact { fact, to: body })),
+                _ => None,
+            })
+        }
+        EventKind::Annotation { text } => control(Command::Annotate { text: text.clone() }),
+        EventKind::Paused => control(Command::Pause),
+        EventKind::Resumed => control(Command::Resume),
+        EventKind::ExerciseEnded => control(Command::End),
+        _ => None,
+    }
 }
 
 /// Could this event come next, in the situation the record has reached? Returns a

@@ -276,7 +276,13 @@ fn countermeasure(
         },
     );
     let mut delta = COUNTERMEASURE;
-    if incident.is_none() {
+    if ctx.now().rules() < 2 {
+        let wrong =
+            incident.is_none_or(|i| ctx.scenario.incident(i).origin != Origin::State(against));
+        if wrong {
+            delta = delta.saturating_add(V1_COUNTERMEASURE_WRONG_TARGET);
+        }
+    } else if incident.is_none() {
         delta = delta.saturating_add(COUNTERMEASURE_UNEXPLAINED);
     }
     ctx.tension(me, against, delta, cause);
@@ -496,12 +502,57 @@ fn attribute(
             substantiated,
         },
     );
+    let cause = Cause::Action {
+        action: id,
+        kind: ActionKind::PublicAttribution,
+    };
+    if ctx.now().rules() < 2 {
+        return attribute_v1(ctx, me, incident, to, correct, substantiated, cause);
+    }
     if let Origin::State(accused) = to {
-        let cause = Cause::Action {
-            action: id,
-            kind: ActionKind::PublicAttribution,
-        };
         ctx.tension(me, accused, ATTRIBUTION, cause);
+    }
+}
+
+/// The first rules' attribution: its public cost depended on the hidden origin.
+fn attribute_v1(
+    ctx: &mut Ctx,
+    me: StateId,
+    incident: IncidentId,
+    to: Origin,
+    correct: bool,
+    substantiated: bool,
+    cause: Cause,
+) {
+    let scenario = ctx.scenario;
+    match to {
+        Origin::State(accused) => {
+            let mut delta = if correct {
+                V1_ATTRIBUTION_CORRECT
+            } else {
+                V1_ATTRIBUTION_WRONG
+            };
+            if !substantiated {
+                delta = delta.saturating_add(V1_ATTRIBUTION_UNSUBSTANTIATED);
+            }
+            ctx.tension(me, accused, delta, cause);
+        }
+        Origin::Actor(_) if correct => {
+            let implicated = |st: &super::situation::Situation, s: StateId| {
+                scenario.incident(incident).facts.iter().any(|f| {
+                    scenario.fact(*f).points_to == Some(Origin::State(s))
+                        && st.state_knows(scenario, me, *f)
+                })
+            };
+            let cleared: Vec<StateId> = scenario
+                .state_ids()
+                .filter(|s| *s != me && implicated(ctx.now(), *s))
+                .collect();
+            for s in cleared {
+                ctx.tension(me, s, V1_ATTRIBUTION_CLEARS, cause.clone());
+            }
+        }
+        Origin::Actor(_) => {}
     }
 }
 

@@ -1,6 +1,31 @@
 //! The numbers of the rules, in one place, so that the rules section of
 //! docs/scenario-format.md and the code agree.
 //! Tension runs from 0 to 100; negative numbers ease it.
+//!
+//! Rules have versions. A journal records the version it was played under, and a
+//! resumed or replayed exercise keeps it, so that every record replays exactly.
+
+/// The rules new exercises are played under.
+///
+/// - 1: the first release. Attributions cost more when wrong and less when right,
+///   and countermeasures more when aimed at a State not behind the incident (so the
+///   public numbers gave the hidden origin away); players could act on any incident
+///   that had begun, known to them or not.
+/// - 2: public numbers never depend on hidden truth; players act only on incidents
+///   their seat knows of.
+pub const RULES: u32 = 2;
+
+/// Version 1: public attribution to the State that did it.
+pub const V1_ATTRIBUTION_CORRECT: i8 = 8;
+/// Version 1: public attribution to a State that did not do it.
+pub const V1_ATTRIBUTION_WRONG: i8 = 15;
+/// Version 1: extra, when the attributing State held no fact pointing at the accused.
+pub const V1_ATTRIBUTION_UNSUBSTANTIATED: i8 = 5;
+/// Version 1: naming the real non-State culprit clears States the attributor's facts implicated.
+pub const V1_ATTRIBUTION_CLEARS: i8 = -4;
+/// Version 1: extra, when a countermeasure hits a State not behind the named incident
+/// (or names none).
+pub const V1_COUNTERMEASURE_WRONG_TARGET: i8 = 8;
 
 /// Chance (percent) that a message to a stale (correct but unverified for over a
 /// year) contact point is held up until the next round.

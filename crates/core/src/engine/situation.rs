@@ -103,6 +103,8 @@ pub struct Situation {
     phase: Phase,
     paused: bool,
     seed: u64,
+    /// The version of the rules this exercise is played under ([`super::rules::RULES`]).
+    rules: u32,
     next_seq: u32,
     /// Pairwise tension (0-100), indexed by [`Scenario::pair_index`].
     tension: Vec<u8>,
@@ -134,8 +136,14 @@ pub struct Situation {
 }
 
 impl Situation {
-    /// The situation before the first event: the scenario's starting values.
+    /// The situation before the first event, under the current rules.
     pub fn new(scenario: &Scenario, seed: u64) -> Situation {
+        Situation::with_rules(scenario, seed, super::rules::RULES)
+    }
+
+    /// The situation before the first event, under a given version of the rules (a
+    /// record made under older rules replays under them).
+    pub fn with_rules(scenario: &Scenario, seed: u64, rules: u32) -> Situation {
         let mut body_offset = Vec::with_capacity(scenario.states.len());
         let mut total = 0;
         for s in &scenario.states {
@@ -147,6 +155,7 @@ impl Situation {
             phase: Phase::Setup,
             paused: false,
             seed,
+            rules,
             next_seq: 0,
             tension: scenario.initial_tension.clone(),
             peak: scenario.initial_tension.clone(),
@@ -190,6 +199,10 @@ impl Situation {
     /// The exercise's seed (chance draws are keyed by it).
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+    /// The version of the rules in force.
+    pub fn rules(&self) -> u32 {
+        self.rules
     }
     /// The number the next event will get.
     pub fn next_seq(&self) -> u32 {

@@ -11,6 +11,32 @@ use crate::engine::{
 };
 use crate::journal;
 use crate::scenario::{Scenario, StateId, TurnOrder};
+use crate::session::{Recording, Session, SessionError};
+
+/// Where bots play: a bare game (fast, for batch runs) or a journaled session.
+pub trait Table {
+    fn game(&self) -> &Game;
+    /// Give a command; returns whether it was accepted.
+    fn act(&mut self, seat: Seat, cmd: Command) -> bool;
+}
+
+impl Table for Game {
+    fn game(&self) -> &Game {
+        self
+    }
+    fn act(&mut self, seat: Seat, cmd: Command) -> bool {
+        self.handle(seat, cmd).is_ok()
+    }
+}
+
+impl Table for Session {
+    fn game(&self) -> &Game {
+        Session::game(self)
+    }
+    fn act(&mut self, seat: Seat, cmd: Command) -> bool {
+        self.command(seat, cmd).is_ok()
+    }
+}
 
 /// The bots at a table: one per State, each with the view its seat would have on a
 /// participant's laptop (public scenario, its events, what they disclosed).
@@ -53,7 +79,8 @@ impl Bots {
     }
 
     /// One State's bot stages its actions and declares itself ready.
-    pub fn play_turn(&mut self, game: &mut Game, s: StateId) {
+    pub fn play_turn(&mut self, table: &mut impl Table, s: StateId) {
+        let game = table.game();
         if game.scenario().turn_order == TurnOrder::Sequential && game.situation().turn() != Some(s)
         {
             return;
@@ -64,9 +91,9 @@ impl Bots {
             .policy
             .plan(&self.views[s.index()], self.seeds[s.index()]);
         for (actor, action) in plan {
-            let _ = game.handle(seat, Command::Submit { actor, action });
+            table.act(seat, Command::Submit { actor, action });
         }
-        let _ = game.handle(seat, Command::Ready);
+        table.act(seat, Command::Ready);
     }
 }
 
@@ -81,21 +108,21 @@ pub fn play(scenario: Arc<Scenario>, seed: u64, policy: Policy) -> Game {
 }
 
 /// Continue a game from a round's briefing (or a debrief) to the end.
-pub fn play_rounds(game: &mut Game, policy: Policy) {
-    play_until(game, policy, None);
+pub fn play_rounds(table: &mut impl Table, policy: Policy) {
+    play_until(table, policy, None);
 }
 
 /// Play until round `round`'s deliberation is open (for demonstrations).
-pub fn play_rounds_until(game: &mut Game, policy: Policy, round: u8) {
-    play_until(game, policy, Some(round));
+pub fn play_rounds_until(table: &mut impl Table, policy: Policy, round: u8) {
+    play_until(table, policy, Some(round));
 }
 
-fn play_until(game: &mut Game, policy: Policy, stop: Option<u8>) {
-    let scenario = game.scenario().clone();
-    let mut bots = Bots::new(game, policy);
+fn play_until(table: &mut impl Table, policy: Policy, stop: Option<u8>) {
+    let scenario = table.game().scenario().clone();
+    let mut bots = Bots::new(table.game(), policy);
     // Each pass makes progress; the bound only guards against a bug looping forever.
     for _ in 0..100_000 {
-        let st = game.situation();
+        let st = table.game().situation();
         let (phase, round) = (st.phase(), st.round());
         if let Some(r) = stop
             && round >= r
@@ -108,7 +135,7 @@ fn play_until(game: &mut Game, policy: Policy, stop: Option<u8>) {
             Phase::Briefing => Command::BeginDeliberation { seconds: 0 },
             Phase::Deliberation => {
                 for s in scenario.state_ids() {
-                    bots.play_turn(game, s);
+                    bots.play_turn(table, s);
                 }
                 Command::CloseDeliberation
             }
@@ -119,8 +146,8 @@ fn play_until(game: &mut Game, policy: Policy, stop: Option<u8>) {
             Phase::Debrief => Command::OpenRound,
             Phase::Ended => return,
         };
-        if game.situation().phase() == phase {
-            let _ = game.handle(Seat::Control, step);
+        if table.game().situation().phase() == phase {
+            table.act(Seat::Control, step);
         }
     }
 }
@@ -165,13 +192,35 @@ pub struct PolicySummary {
     pub fired: Vec<usize>,
 }
 
+/// What `simulate` plays.
 pub struct Options<'a> {
+    /// Exercises per policy.
     pub runs: usize,
+    /// Base seed; run `i` uses [`run_seed`]`(seed, i)`.
     pub seed: u64,
     pub policies: Vec<Policy>,
+    /// Journal every game into this directory (one file per game).
     pub journal_dir: Option<&'a Path>,
+    /// The scenario file and its text, recorded in those journals.
+    pub source: Option<std::path::PathBuf>,
+    pub source_text: Option<String>,
     /// Continue from this record (a journal cut at a round) instead of from the start.
     pub start: Option<&'a [Event]>,
+}
+
+/// A game standing where a recorded one was cut; the seed drives what follows.
+fn resume_record(
+    scenario: &Arc<Scenario>,
+    seed: u64,
+    record: &[Event],
+) -> Result<Game, journal::JournalError> {
+    Game::replay(scenario.clone(), seed, record.to_vec()).map_err(|source| {
+        journal::JournalError::Replay {
+            path: "--from".into(),
+            line: 0,
+            source,
+        }
+    })
 }
 
 /// The seed of run `i`: consecutive runs get unrelated streams.
@@ -183,7 +232,7 @@ pub fn run_seed(base: u64, i: usize) -> u64 {
 pub fn simulate(
     scenario: Arc<Scenario>,
     opts: &Options,
-) -> Result<Vec<PolicySummary>, journal::JournalError> {
+) -> Result<Vec<PolicySummary>, SessionError> {
     let mut out = Vec::new();
     for policy in &opts.policies {
         let mut sum = PolicySummary {
@@ -195,26 +244,32 @@ pub fn simulate(
         };
         for i in 0..opts.runs {
             let seed = run_seed(opts.seed, i);
-            let game = match opts.start {
-                None => play(scenario.clone(), seed, *policy),
-                Some(record) => {
-                    // The record replays the same whatever the seed; the seed drives what follows.
-                    let mut g = Game::replay(scenario.clone(), seed, record.to_vec()).map_err(
-                        |source| journal::JournalError::Replay {
-                            path: "--from".into(),
-                            source,
-                        },
-                    )?;
+            let path = opts
+                .journal_dir
+                .map(|dir| dir.join(format!("{}-{}-{:05}.jsonl", scenario.id, policy.name(), i)));
+            let game = match &path {
+                None => {
+                    let mut g = match opts.start {
+                        None => Game::new(scenario.clone(), seed),
+                        Some(record) => resume_record(&scenario, seed, record)?,
+                    };
                     play_rounds(&mut g, *policy);
                     g
                 }
+                Some(path) => {
+                    let rec = Recording {
+                        path: Some(path.clone()),
+                        durability: Some(journal::Durability::Flush),
+                        source_text: opts.source_text.clone(),
+                    };
+                    let mut s = Session::start(scenario.clone(), opts.source.clone(), seed, rec)?;
+                    if let Some(record) = opts.start {
+                        s.adopt(record)?;
+                    }
+                    play_rounds(&mut s, *policy);
+                    s.game().clone()
+                }
             };
-            if let Some(dir) = opts.journal_dir {
-                let path = dir.join(format!("{}-{}-{:05}.jsonl", scenario.id, policy.name(), i));
-                let header = journal::Header::new(&scenario, seed);
-                let mut w = journal::Writer::create(&path, &header, journal::Durability::Flush)?;
-                w.append(game.events())?;
-            }
             let st = stats(&scenario, game.events(), game.situation().peaks());
             for (k, met) in st.objectives_met.iter().enumerate() {
                 sum.objective_met[k] += usize::from(*met);

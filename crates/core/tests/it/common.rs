@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use cbm_ttx_core::engine::{Action, Command, Event, EventKind, Game, Seat};
-use cbm_ttx_core::journal::{Durability, Header, Writer};
+use cbm_ttx_core::journal::{self, Durability, Header};
 use cbm_ttx_core::scenario::{self, BodyId, Scenario, StateId};
+use cbm_ttx_core::session::{Recording, Session};
 use cbm_ttx_core::sim::{Policy, batch};
 
 pub const TUTORIAL: &str = include_str!("../../../../scenarios/tutorial.ron");
@@ -106,7 +107,13 @@ pub fn tweak(from: &str, to: &str) -> String {
 /// A journaled game with named participants who also appear in free text.
 pub fn named_game(dir: &std::path::Path) -> (std::path::PathBuf, Game) {
     let s = cascade();
-    let mut g = Game::new(s.clone(), 99);
+    let path = dir.join("named.jsonl");
+    let rec = Recording {
+        path: Some(path.clone()),
+        durability: Some(Durability::Flush),
+        source_text: Some(CASCADE.into()),
+    };
+    let mut g = Session::start(s.clone(), None, 99, rec).unwrap();
     let names = [
         "Alice Wong",
         "Boris Petrov",
@@ -115,7 +122,7 @@ pub fn named_game(dir: &std::path::Path) -> (std::path::PathBuf, Game) {
         "Eva Lind",
     ];
     for (st, name) in s.state_ids().zip(names) {
-        g.handle(
+        g.command(
             Seat::Control,
             Command::TakeSeat {
                 seat: Seat::State(st),
@@ -124,11 +131,11 @@ pub fn named_game(dir: &std::path::Path) -> (std::path::PathBuf, Game) {
         )
         .unwrap();
     }
-    g.handle(Seat::Control, Command::Start).unwrap();
-    g.handle(Seat::Control, Command::BeginDeliberation { seconds: 0 })
+    g.command(Seat::Control, Command::Start).unwrap();
+    g.command(Seat::Control, Command::BeginDeliberation { seconds: 0 })
         .unwrap();
     let ar = state(&s, "ardenia");
-    g.handle(
+    g.command(
         Seat::State(ar),
         Command::Submit {
             actor: body(&s, "ardenia", "mfa"),
@@ -140,7 +147,7 @@ pub fn named_game(dir: &std::path::Path) -> (std::path::PathBuf, Game) {
         },
     )
     .unwrap();
-    g.handle(
+    g.command(
         Seat::Control,
         Command::Annotate {
             text: "boris petrov pushed for a joint analysis".into(),
@@ -148,8 +155,15 @@ pub fn named_game(dir: &std::path::Path) -> (std::path::PathBuf, Game) {
     )
     .unwrap();
     batch::play_rounds(&mut g, Policy::Cooperative);
-    let path = dir.join("named.jsonl");
-    let mut w = Writer::create(&path, &Header::new(&s, 99), Durability::Flush).unwrap();
-    w.append(g.events()).unwrap();
-    (path, g)
+    let game = g.game().clone();
+    (path, game)
+}
+
+/// Journal a finished game's record (events only, as `simulate` keeps them in memory).
+pub fn write_journal(path: &std::path::Path, game: &Game) {
+    std::fs::write(
+        path,
+        journal::to_bytes(&Header::new(game.scenario(), game.seed()), game.events()),
+    )
+    .unwrap();
 }

@@ -2,8 +2,8 @@
 
 use cbm_ttx_core::engine::rules::*;
 use cbm_ttx_core::engine::{
-    Action, Command, EventKind, Game, InjectTarget, Payload, Phase, Rejection, Seat, SeatView,
-    Status, Via, evaluate_all,
+    Action, Command, EventKind, Game, InjectTarget, Payload, Phase, Rejection, Seat, Status, Via,
+    evaluate_all,
 };
 use cbm_ttx_core::scenario::{Level, Origin, StateSet, Tone};
 

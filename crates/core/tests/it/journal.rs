@@ -1,129 +1,299 @@
-//! The journal: torn tails, resume, and refusing the wrong scenario.
+//! The journal: a command commits whole or not at all, torn writes are set aside,
+//! damage and foreign records are refused with their line, old journals still work.
 
 use std::io::Write;
+use std::sync::Arc;
 
-use cbm_ttx_core::engine::{Command, Game, Seat};
+use cbm_ttx_core::engine::{Command, Event, Game, Seat};
 use cbm_ttx_core::journal::{self, Durability, Header, JournalError, Writer};
+use cbm_ttx_core::session::{Recording, Session};
 use cbm_ttx_core::sim::{Policy, batch};
 
 use crate::common::*;
 
-/// Play to the middle of round 3 of the reference scenario, journaling each command.
-fn half_game(path: &std::path::Path, seed: u64) -> Game {
+/// Play to the middle of round 3 of the reference scenario through a journaled
+/// session, then close round 3's deliberation: its resolution is the last entry.
+fn half_game(path: &std::path::Path, seed: u64) -> Session {
     let s = cascade();
-    let mut g = Game::new(s.clone(), seed);
-    let mut w = Writer::create(path, &Header::new(&s, seed), Durability::Flush).unwrap();
-    let run = |g: &mut Game, seat: Seat, c: Command, w: &mut Writer| {
-        if let Ok(ev) = g.handle(seat, c) {
-            let ev = ev.to_vec();
-            w.append(&ev).unwrap();
-        }
+    let rec = Recording {
+        path: Some(path.to_owned()),
+        durability: Some(Durability::Flush),
+        source_text: Some(CASCADE.into()),
     };
-    run(&mut g, Seat::Control, Command::Start, &mut w);
-    for round in 1..=3 {
-        run(
-            &mut g,
-            Seat::Control,
-            Command::BeginDeliberation { seconds: 0 },
-            &mut w,
-        );
-        for st in s.state_ids() {
-            for (actor, action) in Policy::Cooperative.plan(&g.view(Seat::State(st)), 0) {
-                run(
-                    &mut g,
-                    Seat::State(st),
-                    Command::Submit { actor, action },
-                    &mut w,
-                );
-            }
-        }
-        if round == 3 {
-            break; // mid-deliberation: actions staged, not resolved
-        }
-        run(&mut g, Seat::Control, Command::CloseDeliberation, &mut w);
-        run(&mut g, Seat::Control, Command::OpenRound, &mut w);
+    let mut session = Session::start(s.clone(), None, seed, rec).unwrap();
+    session.command(Seat::Control, Command::Start).unwrap();
+    batch::play_rounds_until(&mut session, Policy::Random, 3);
+    // Round 3's actions are staged: closing deliberation resolves them all at once.
+    let mut bots = batch::Bots::new(session.game(), Policy::Random);
+    for st in s.state_ids() {
+        bots.play_turn(&mut session, st);
     }
-    g
+    session
+}
+
+/// The v1 format (one event per line, no commands): what journals looked like before.
+fn v1_bytes(s: &cbm_ttx_core::scenario::Scenario, seed: u64, events: &[Event]) -> Vec<u8> {
+    let mut header = serde_json::to_value(Header::new(s, seed)).unwrap();
+    header["cbm_ttx_journal"] = 1.into();
+    let mut out = serde_json::to_vec(&header).unwrap();
+    out.push(b'\n');
+    for e in events {
+        serde_json::to_writer(&mut out, e).unwrap();
+        out.push(b'\n');
+    }
+    out
 }
 
 #[test]
-fn a_torn_last_line_is_skipped_and_the_resumed_game_equals_the_original() {
+fn a_multi_event_command_cut_at_any_byte_replays_to_before_or_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.jsonl");
+    let s = tutorial();
+    let rec = Recording {
+        path: Some(path.clone()),
+        durability: Some(Durability::Flush),
+        source_text: None,
+    };
+    let mut session = Session::start(s.clone(), None, 7, rec).unwrap();
+    session.command(Seat::Control, Command::Start).unwrap();
+    batch::play_rounds_until(&mut session, Policy::Random, 2);
+    let mut bots = batch::Bots::new(session.game(), Policy::Cooperative);
+    for st in s.state_ids() {
+        bots.play_turn(&mut session, st);
+    }
+    let before = session.game().clone();
+    session
+        .command(Seat::Control, Command::CloseDeliberation)
+        .unwrap();
+    let after = session.game().clone();
+    assert!(
+        after.events().len() - before.events().len() > 10,
+        "the resolution is a multi-event command"
+    );
+    drop(session);
+    let bytes = std::fs::read(&path).unwrap();
+    let start = bytes[..bytes.len() - 1]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .unwrap()
+        + 1;
+    for cut in start..=bytes.len() {
+        let loaded = journal::read_from(&path, &bytes[..cut])
+            .unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
+        let game = loaded.replay(s.clone()).unwrap();
+        let whole = cut >= bytes.len() - 1;
+        let expected = if whole { &after } else { &before };
+        assert_eq!(game.situation(), expected.situation(), "cut at {cut}");
+        assert_eq!(game.events(), expected.events(), "cut at {cut}");
+        assert_eq!(loaded.torn.is_some(), cut > start && !whole, "cut at {cut}");
+        // Resuming sets a torn tail aside and goes on cleanly (on disk, for a sample).
+        if cut % 61 == 0 || cut == start + 1 || cut + 1 == bytes.len() {
+            let p = dir.path().join(format!("cut-{cut}.jsonl"));
+            std::fs::write(&p, &bytes[..cut]).unwrap();
+            let loaded = journal::read(&p).unwrap();
+            let mut resumed = Session::resume(&loaded, s.clone(), None).unwrap();
+            resumed.command(Seat::Control, Command::Pause).unwrap();
+            drop(resumed);
+            let again = journal::read(&p).unwrap();
+            assert!(again.torn.is_none(), "cut at {cut}");
+            again.replay(s.clone()).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_torn_last_line_is_set_aside_and_the_resumed_journal_continues_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.jsonl");
     let original = half_game(&path, 5);
-    // Power cut in the middle of writing the next event.
+    let events = original.events().to_vec();
+    drop(original);
+    // Power cut in the middle of writing the next entry.
     let mut f = std::fs::OpenOptions::new()
         .append(true)
         .open(&path)
         .unwrap();
-    f.write_all(br#"{"seq":999,"round":3,"audience":"Pub"#)
+    f.write_all(br#"{"sum":"0011223344556677","batch":{"at":"2026-"#)
         .unwrap();
     drop(f);
-
     let loaded = journal::read(&path).unwrap();
     let torn = loaded.torn.as_ref().expect("torn tail reported");
-    assert_eq!(torn.line, original.events().len() + 2);
-    assert_eq!(loaded.events, original.events());
+    assert_eq!(torn.line, loaded.batches.len() + 2);
+    assert_eq!(loaded.events(), events);
     let s = cascade();
-    let mut resumed = loaded.replay(s.clone()).unwrap();
-    assert_eq!(resumed.situation(), original.situation());
-
-    // Continue both to the end; the resumed journal must end up identical.
-    let mut w = Writer::resume(&loaded, Durability::Flush).unwrap();
-    assert!(
-        journal::side_path(&path).exists(),
-        "the torn bytes are kept aside, not destroyed"
-    );
-    let mut original = original;
-    let before = resumed.events().len();
+    let mut resumed = Session::resume(&loaded, s.clone(), None).unwrap();
+    assert!(resumed.torn().is_some());
+    let side = std::fs::read(journal::side_path(&path)).unwrap();
+    assert!(side.starts_with(br#"{"sum":"0011223344556677""#));
     batch::play_rounds(&mut resumed, Policy::Cooperative);
-    batch::play_rounds(&mut original, Policy::Cooperative);
-    w.append(&resumed.events()[before..]).unwrap();
-    drop(w);
+    let finished = resumed.events().to_vec();
+    drop(resumed);
     let reread = journal::read(&path).unwrap();
     assert!(reread.torn.is_none());
-    assert_eq!(reread.events, original.events());
-    assert_eq!(
-        std::fs::read(&path).unwrap(),
-        journal::to_bytes(&Header::new(&s, 5), original.events()),
-        "the resumed journal is byte-identical to an uninterrupted one"
+    assert_eq!(reread.events(), finished);
+    // And the same as a game never interrupted.
+    let mut straight = Game::new(s.clone(), 5);
+    straight.handle(Seat::Control, Command::Start).unwrap();
+    batch::play_rounds_until(&mut straight, Policy::Random, 3);
+    let mut bots = batch::Bots::new(&straight, Policy::Random);
+    for st in s.state_ids() {
+        bots.play_turn(&mut straight, st);
+    }
+    batch::play_rounds(&mut straight, Policy::Cooperative);
+    assert_eq!(straight.events(), &finished[..]);
+}
+
+#[test]
+fn a_damaged_complete_line_is_refused_with_its_number_and_nothing_is_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.jsonl");
+    drop(half_game(&path, 1));
+    let good = std::fs::read(&path).unwrap();
+    let lines = good
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .count();
+    // Any changed byte of any entry, the last one included, is damage.
+    for line in [2, lines / 2, lines] {
+        let mut text: Vec<Vec<u8>> = good.split(|b| *b == b'\n').map(|l| l.to_vec()).collect();
+        let l = &mut text[line - 1];
+        let at = l.len() / 2;
+        l[at] = if l[at] == b'1' { b'2' } else { b'1' };
+        let damaged = text.join(&b'\n');
+        std::fs::write(&path, &damaged).unwrap();
+        match journal::read(&path) {
+            Err(JournalError::Corrupt { line: got, .. }) => assert_eq!(got, line),
+            other => panic!("line {line}: expected a corrupt-line error, got {other:?}"),
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), damaged, "nothing was cut");
+    }
+}
+
+#[test]
+fn foreign_and_impossible_records_are_refused_with_the_line_that_gives_them_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = cascade();
+    let t = tutorial();
+    // The tutorial's events under the cascade's header (a v1 journal: events only).
+    let game = batch::play(t.clone(), 3, Policy::Cooperative);
+    let path = dir.path().join("foreign.jsonl");
+    std::fs::write(&path, v1_bytes(&s, 3, game.events())).unwrap();
+    let err = journal::read(&path)
+        .unwrap()
+        .replay(s.clone())
+        .err()
+        .unwrap();
+    assert!(
+        matches!(err, JournalError::Replay { line, .. } if line >= 2),
+        "{err}"
+    );
+    // An event of round 250.
+    let mut events = batch::play(s.clone(), 3, Policy::Cooperative)
+        .events()
+        .to_vec();
+    let n = events.len() / 2;
+    events[n].round = 250;
+    std::fs::write(&path, v1_bytes(&s, 3, &events)).unwrap();
+    let err = journal::read(&path)
+        .unwrap()
+        .replay(s.clone())
+        .err()
+        .unwrap();
+    assert!(
+        matches!(err, JournalError::Replay { line, .. } if line == n + 2),
+        "{err}"
+    );
+    // A v2 journal whose recorded events differ from what its command gives.
+    let p2 = dir.path().join("altered.jsonl");
+    drop(half_game(&p2, 2));
+    let loaded = journal::read(&p2).unwrap();
+    let mut batches = loaded.batches.clone();
+    let (line, victim) = batches
+        .iter_mut()
+        .find(|(_, b)| b.events().len() > 3)
+        .unwrap();
+    if let journal::Entry::Command { events, .. } = &mut victim.entry {
+        events.pop();
+    }
+    let line = *line;
+    let mut w = std::fs::read(&p2).unwrap();
+    w.truncate(w.iter().position(|b| *b == b'\n').unwrap() + 1);
+    for (_, b) in &batches {
+        w.extend(journal::encode(b));
+        w.push(b'\n');
+    }
+    std::fs::write(&p2, w).unwrap();
+    let err = journal::read(&p2).unwrap().replay(s).err().unwrap();
+    assert!(
+        matches!(&err, JournalError::Replay { line: l, .. } if *l == line),
+        "{err}"
     );
 }
 
 #[test]
-fn a_damaged_line_in_the_middle_is_an_error_that_names_it() {
+fn a_journal_written_before_commands_were_kept_still_replays_resumes_and_reports() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("j.jsonl");
-    half_game(&path, 1);
-    let text = std::fs::read_to_string(&path).unwrap();
-    let mut lines: Vec<&str> = text.lines().collect();
-    lines[4] = "{\"seq\": \"garbage\"}";
-    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-    match journal::read(&path) {
-        Err(JournalError::Corrupt { line, .. }) => assert_eq!(line, 5),
-        other => panic!("expected a corrupt-line error, got {other:?}"),
-    }
+    let s = cascade();
+    // Half a game in the old format, as the previous release wrote it.
+    let mut g = Game::new(s.clone(), 9);
+    g.handle(Seat::Control, Command::Start).unwrap();
+    batch::play_rounds_until(&mut g, Policy::Cooperative, 2);
+    let path = dir.path().join("old.jsonl");
+    let old = v1_bytes(&s, 9, g.events());
+    std::fs::write(&path, &old).unwrap();
+    let loaded = journal::read(&path).unwrap();
+    assert_eq!(loaded.events(), g.events());
+    let report = cbm_ttx_core::report::build(
+        &s,
+        9,
+        &loaded.events(),
+        &cbm_ttx_core::report::Options::default(),
+    );
+    assert!(!report.blocks.is_empty());
+    let mut resumed = Session::resume(&loaded, s.clone(), None).unwrap();
+    batch::play_rounds(&mut resumed, Policy::Cooperative);
+    let finished = resumed.events().to_vec();
+    drop(resumed);
+    // The original is kept; the journal is now in the new format and complete.
+    let mut backup = path.clone().into_os_string();
+    backup.push(".v1");
+    assert_eq!(std::fs::read(backup).unwrap(), old);
+    let reread = journal::read(&path).unwrap();
+    assert_eq!(reread.header.cbm_ttx_journal, journal::FORMAT);
+    assert_eq!(reread.events(), finished);
+    reread.replay(s).unwrap();
 }
 
 #[test]
 fn resuming_against_another_scenario_is_refused_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.jsonl");
-    half_game(&path, 1);
+    drop(half_game(&path, 1));
     let loaded = journal::read(&path).unwrap();
-    let err = loaded.replay(tutorial()).unwrap_err();
+    let err = loaded.replay(tutorial()).err().unwrap();
     let msg = err.to_string();
     assert!(matches!(err, JournalError::ScenarioMismatch { .. }));
     assert!(msg.contains("cascade") && msg.contains("tutorial"), "{msg}");
     // The same scenario with one word of an inject changed is another scenario too.
     let edited = compile(&CASCADE.replace("minus twelve degrees", "minus eleven degrees"));
-    assert!(loaded.replay(std::sync::Arc::new(edited)).is_err());
+    assert!(loaded.replay(Arc::new(edited)).is_err());
     // But a comment or layout change is not.
     let relaid = compile(&format!(
         "// reformatted\n{}",
         CASCADE.replace("    ", "  ")
     ));
-    assert!(loaded.replay(std::sync::Arc::new(relaid)).is_ok());
+    assert!(loaded.replay(Arc::new(relaid)).is_ok());
+}
+
+#[test]
+fn a_journal_carries_its_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.jsonl");
+    drop(half_game(&path, 1));
+    let loaded = journal::read(&path).unwrap();
+    let (found, file) = loaded.find_scenario(None, &[]).unwrap();
+    assert_eq!(found.content_hash, cascade().content_hash);
+    assert!(file.is_none());
 }
 
 #[test]
@@ -132,7 +302,8 @@ fn a_journal_is_never_overwritten() {
     let path = dir.path().join("j.jsonl");
     let s = tutorial();
     Writer::create(&path, &Header::new(&s, 1), Durability::Sync).unwrap();
-    assert!(Writer::create(&path, &Header::new(&s, 1), Durability::Sync).is_err());
+    let err = Writer::create(&path, &Header::new(&s, 1), Durability::Sync).err();
+    assert!(err.is_some());
 }
 
 #[test]
@@ -149,4 +320,58 @@ fn not_a_journal() {
         journal::read(&path),
         Err(JournalError::BadHeader { .. })
     ));
+}
+
+/// Journals written by the previous release (one event per line, rules version 1):
+/// every command in them replays exactly, they report, and they resume.
+#[test]
+fn journals_of_the_previous_release_replay_exactly_report_and_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&fixtures).unwrap() {
+        let src = entry.unwrap().path();
+        if !src
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("v1-")
+        {
+            continue;
+        }
+        seen += 1;
+        let loaded = journal::read(&src).unwrap();
+        assert_eq!(loaded.header.rules, 1, "{}", src.display());
+        let (scenario, _) = loaded.find_scenario(None, &[]).unwrap();
+        let game = loaded
+            .replay(scenario.clone())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(game.events(), &loaded.events()[..], "{}", src.display());
+        let doc = cbm_ttx_core::report::build(
+            &scenario,
+            loaded.header.seed,
+            game.events(),
+            &cbm_ttx_core::report::Options::default(),
+        );
+        assert!(!doc.blocks.is_empty());
+        // Resume a copy: it is rewritten in the new format and goes on.
+        let copy = dir.path().join(src.file_name().unwrap());
+        std::fs::copy(&src, &copy).unwrap();
+        let loaded = journal::read(&copy).unwrap();
+        let mut s = Session::resume(&loaded, scenario.clone(), None).unwrap();
+        s.command(
+            Seat::Control,
+            Command::Annotate {
+                text: "after the upgrade".into(),
+            },
+        )
+        .unwrap();
+        drop(s);
+        let reread = journal::read(&copy).unwrap();
+        assert_eq!(reread.header.cbm_ttx_journal, journal::FORMAT);
+        assert_eq!(reread.header.rules, 1);
+        let again = reread.replay(scenario).unwrap();
+        assert_eq!(again.events().len(), game.events().len() + 1);
+    }
+    assert_eq!(seen, 6);
 }

@@ -6,6 +6,7 @@ mod determinism;
 mod engine;
 mod fuzz;
 mod journal;
+mod privacy;
 mod report;
 mod simulate;
 mod validate;

@@ -1,8 +1,8 @@
 //! After-action reports, forks and the MSEL.
 
 use cbm_ttx_core::engine::history::{before_round, round_start};
-use cbm_ttx_core::engine::{Command, EventKind, Game, Seat, Status, evaluate_all};
-use cbm_ttx_core::journal::{self, Durability, Header, Writer};
+use cbm_ttx_core::engine::{EventKind, Status, evaluate_all};
+use cbm_ttx_core::journal;
 use cbm_ttx_core::report::{self, Block, Options};
 use cbm_ttx_core::sim::{Policy, batch, play};
 
@@ -107,29 +107,22 @@ fn a_fork_records_its_origin_and_replays_deterministically() {
     let s = cascade();
     let original = play(s.clone(), 21, Policy::Random);
     let path = dir.path().join("orig.jsonl");
-    Writer::create(&path, &Header::new(&s, 21), Durability::Flush)
-        .unwrap()
-        .append(original.events())
-        .unwrap();
+    write_journal(&path, &original);
     let loaded = journal::read(&path).unwrap();
     let fork_path = dir.path().join("fork.jsonl");
-    let (mut w, events) = journal::fork(&loaded, 2, &fork_path, Durability::Flush).unwrap();
-    // Exactly the record before round 2 opened.
-    assert_eq!(events.len(), round_start(original.events(), 2).unwrap());
-    assert!(events.iter().all(|e| e.round <= 1));
-    let mut game = Game::replay(s.clone(), 21, events.clone()).unwrap();
-    // Re-opening round 2 with the same seed gives the same briefing, byte for byte.
-    let reopened = game
-        .handle(Seat::Control, Command::OpenRound)
-        .unwrap()
-        .to_vec();
-    let i = round_start(original.events(), 2).unwrap();
-    assert_eq!(&reopened[..], &original.events()[i..i + reopened.len()]);
-    w.append(&reopened).unwrap();
-    drop(w);
+    let session =
+        cbm_ttx_core::session::Session::fork(&loaded, s.clone(), None, 2, &fork_path).unwrap();
+    // Exactly the record before round 2 opened, then round 2 opened again: with the
+    // same seed, the same briefing, byte for byte.
+    let cut = round_start(original.events(), 2).unwrap();
+    assert!(original.events()[..cut].iter().all(|e| e.round <= 1));
+    let n = session.events().len();
+    assert_eq!(session.events(), &original.events()[..n]);
+    assert!(n > cut);
+    drop(session);
     let forked = journal::read(&fork_path).unwrap();
     let origin = forked.header.origin.clone().expect("origin recorded");
-    assert_eq!((origin.round, origin.events as usize), (2, events.len()));
+    assert_eq!((origin.round, origin.events as usize), (2, cut));
     assert_eq!(origin.journal, path.display().to_string());
     // Playing the fork twice the same way gives the same record.
     let mut a = forked.replay(s.clone()).unwrap();

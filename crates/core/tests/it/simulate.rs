@@ -1,7 +1,5 @@
 //! `simulate`: repeatable output, and the reference scenario rewards the measures.
 
-use std::process::Command;
-
 use cbm_ttx_core::sim::{Options, Policy, simulate};
 
 use crate::common::*;
@@ -14,6 +12,8 @@ fn good_use_of_measures_2_and_8_keeps_tension_down_in_the_reference_scenario() {
         seed: 11,
         policies: Policy::ALL.to_vec(),
         journal_dir: None,
+        source: None,
+        source_text: None,
         start: None,
     };
     let sums = simulate(s.clone(), &opts).unwrap();

@@ -2,7 +2,7 @@
 //! private event is addressed no wider than the rules say, and each seat's view knows
 //! exactly the facts its own bodies hold.
 
-use cbm_ttx_core::engine::{Event, EventKind, Seat, SeatView};
+use cbm_ttx_core::engine::{Event, EventKind, Seat};
 use cbm_ttx_core::scenario::{Audience, Scenario, StateSet};
 use cbm_ttx_core::sim::{Policy, play};
 
