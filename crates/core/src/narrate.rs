@@ -1,8 +1,18 @@
-//! Events in words, for the app's inbox and logs and for the after-action report.
-//! Pure functions of the scenario and the event: no bevy, no HTML.
+//! Events in words, for screens, logs and the after-action report. Pure functions of
+//! the scenario text a reader may see and the event: no bevy, no HTML.
+//!
+//! The narrator reads scenario text through [`Texts`]: control and reports read the
+//! whole scenario and record ([`Record`]); a seat reads only its [`SeatView`], so a
+//! seat's inbox cannot name what the seat was never told. Messages, actions and
+//! outcomes are told in words (who, to whom, which directory entry, why), never as
+//! bare event numbers.
 
-use crate::engine::{Action, Cause, Event, EventKind, Payload, Seat, Via};
-use crate::scenario::{ActionKind, BodyId, Lang, Origin, Scenario, StateId};
+use crate::engine::view::SeatView;
+use crate::engine::{Action, Cause, Event, EventKind, Message, MessageId, Payload, Seat, Via};
+use crate::scenario::{
+    ActionKind, BodyId, FactId, IncidentId, InjectId, Lang, Level, Origin, Scenario, StateId,
+    StateSet, Text, Tone,
+};
 
 /// Broad kinds of line, for icons, colours and filters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -34,48 +44,222 @@ impl Kind {
     }
 }
 
+/// Which way a line moves relations, for colour on boards and inboxes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mood {
+    /// Eases tension: a conciliatory statement, dialogue, help.
+    Easing,
+    Neutral,
+    /// Strains relations: an accusation, an attribution, a countermeasure.
+    Straining,
+}
+
+/// One event in words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
     pub seq: u32,
     pub round: u8,
     pub kind: Kind,
+    pub mood: Mood,
     pub title: String,
     /// Longer text (an inject's narrative, a message's body), if any.
     pub body: Option<String>,
 }
 
-pub struct Narrator<'a> {
+/// Where narration looks up scenario text and earlier messages.
+pub trait Texts {
+    /// The scenario's public part: States, bodies, actors, ladder (control: all of it).
+    fn scenario(&self) -> &Scenario;
+    fn incident_title(&self, i: IncidentId) -> Option<&Text>;
+    fn incident_description(&self, i: IncidentId) -> Option<&Text>;
+    fn incident_affected(&self, i: IncidentId) -> Option<StateSet>;
+    fn fact_text(&self, f: FactId) -> Option<&Text>;
+    fn inject_title(&self, i: InjectId) -> Option<&Text>;
+    fn inject_text(&self, i: InjectId) -> Option<&Text>;
+    fn round_title(&self, r: u8) -> Option<&Text>;
+    /// A message the reader knows of.
+    fn message(&self, id: MessageId) -> Option<&Message>;
+    /// An action staged by the reader's side (by the number of its submission).
+    fn staged_action(&self, id: u32) -> Option<&Action>;
+}
+
+/// Control's reading: the whole scenario and the whole record.
+pub struct Record<'a> {
     pub scenario: &'a Scenario,
+    pub events: &'a [Event],
+}
+
+impl Record<'_> {
+    fn event(&self, seq: u32) -> Option<&Event> {
+        self.events
+            .get(seq as usize)
+            .filter(|e| e.seq == seq)
+            .or_else(|| self.events.iter().find(|e| e.seq == seq))
+    }
+}
+
+impl Texts for Record<'_> {
+    fn scenario(&self) -> &Scenario {
+        self.scenario
+    }
+    fn incident_title(&self, i: IncidentId) -> Option<&Text> {
+        self.scenario.incidents.get(i.index()).map(|x| &x.title)
+    }
+    fn incident_description(&self, i: IncidentId) -> Option<&Text> {
+        self.scenario.incidents.get(i.index()).map(|x| &x.description)
+    }
+    fn incident_affected(&self, i: IncidentId) -> Option<StateSet> {
+        self.scenario.incidents.get(i.index()).map(|x| x.affected)
+    }
+    fn fact_text(&self, f: FactId) -> Option<&Text> {
+        self.scenario.facts.get(f.index()).map(|x| &x.text)
+    }
+    fn inject_title(&self, i: InjectId) -> Option<&Text> {
+        self.scenario.injects.get(i.index()).map(|x| &x.title)
+    }
+    fn inject_text(&self, i: InjectId) -> Option<&Text> {
+        self.scenario.injects.get(i.index()).map(|x| &x.text)
+    }
+    fn round_title(&self, r: u8) -> Option<&Text> {
+        let i = (r as usize).checked_sub(1)?;
+        self.scenario.rounds.get(i).map(|x| &x.title)
+    }
+    fn message(&self, id: MessageId) -> Option<&Message> {
+        match &self.event(id)?.kind {
+            EventKind::MessageSent { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+    fn staged_action(&self, id: u32) -> Option<&Action> {
+        match &self.event(id)?.kind {
+            EventKind::ActionSubmitted { action, .. } => Some(action),
+            _ => None,
+        }
+    }
+}
+
+impl Texts for SeatView {
+    fn scenario(&self) -> &Scenario {
+        SeatView::scenario(self)
+    }
+    fn incident_title(&self, i: IncidentId) -> Option<&Text> {
+        self.incident(i).map(|x| &x.title)
+    }
+    fn incident_description(&self, i: IncidentId) -> Option<&Text> {
+        self.incident(i).map(|x| &x.description)
+    }
+    fn incident_affected(&self, i: IncidentId) -> Option<StateSet> {
+        self.incident(i).map(|x| x.affected)
+    }
+    fn fact_text(&self, f: FactId) -> Option<&Text> {
+        self.fact(f).map(|x| &x.text)
+    }
+    fn inject_title(&self, i: InjectId) -> Option<&Text> {
+        self.inject(i).map(|x| &x.title)
+    }
+    fn inject_text(&self, i: InjectId) -> Option<&Text> {
+        self.inject(i).map(|x| &x.text)
+    }
+    fn round_title(&self, r: u8) -> Option<&Text> {
+        self.round_info(r).map(|x| &x.title)
+    }
+    fn message(&self, id: MessageId) -> Option<&Message> {
+        SeatView::message(self, id).map(|m| &m.message)
+    }
+    fn staged_action(&self, id: u32) -> Option<&Action> {
+        self.events.iter().find_map(|e| match &e.kind {
+            EventKind::ActionSubmitted { id: x, action, .. } if *x == id => Some(action),
+            _ => None,
+        })
+    }
+}
+
+/// Tells events in words in one language.
+pub struct Narrator<'a> {
+    pub texts: &'a dyn Texts,
     pub lang: Lang,
 }
 
 impl<'a> Narrator<'a> {
-    pub fn new(scenario: &'a Scenario, lang: Lang) -> Self {
-        Narrator { scenario, lang }
+    pub fn new(texts: &'a dyn Texts, lang: Lang) -> Self {
+        Narrator { texts, lang }
     }
 
+    fn scenario(&self) -> &'a Scenario {
+        self.texts.scenario()
+    }
+
+    fn text(&self, t: Option<&'a Text>, unknown: &'static str) -> &'a str {
+        t.map(|t| t.get(self.lang)).unwrap_or(unknown)
+    }
+
+    /// A State's name ("Ardenia").
     pub fn state(&self, s: StateId) -> &'a str {
-        self.scenario.state(s).name.get(self.lang)
+        self.scenario()
+            .states
+            .get(s.index())
+            .map(|x| x.name.get(self.lang))
+            .unwrap_or("an unknown State")
     }
 
+    /// A body's name ("CERT-AR").
     pub fn body(&self, b: BodyId) -> String {
-        self.scenario.body(b).name.get(self.lang).to_owned()
+        let s = self.scenario();
+        s.states
+            .get(b.state.index())
+            .and_then(|st| st.bodies.get(b.body as usize))
+            .map(|x| x.name.get(self.lang).to_owned())
+            .unwrap_or_else(|| "an unknown body".into())
     }
 
+    /// A State or non-State actor's name.
     pub fn origin(&self, o: Origin) -> &'a str {
-        self.scenario.origin_name(o).get(self.lang)
+        match o {
+            Origin::State(s) => self.state(s),
+            Origin::Actor(a) => self
+                .scenario()
+                .actors
+                .get(a.index())
+                .map(|x| x.name.get(self.lang))
+                .unwrap_or("an unknown actor"),
+        }
     }
 
+    /// A seat's name ("Ardenia — CERT-AR", "Exercise control").
     pub fn seat(&self, seat: Seat) -> String {
-        seat.label(self.scenario, self.lang)
+        match seat {
+            Seat::Body(b) => format!("{} — {}", self.state(b.state), self.body(b)),
+            Seat::State(s) => self.state(s).to_owned(),
+            Seat::Control => "Exercise control".into(),
+            Seat::Observer => "Observer".into(),
+        }
     }
 
-    pub fn incident(&self, i: crate::scenario::IncidentId) -> &'a str {
-        self.scenario.incident(i).title.get(self.lang)
+    /// An incident's title, if the reader knows it.
+    pub fn incident(&self, i: IncidentId) -> &'a str {
+        self.text(self.texts.incident_title(i), "an incident")
     }
 
-    pub fn fact(&self, f: crate::scenario::FactId) -> &'a str {
-        self.scenario.fact(f).text.get(self.lang)
+    /// A fact's text, if the reader knows it.
+    pub fn fact(&self, f: FactId) -> &'a str {
+        self.text(self.texts.fact_text(f), "(a fact)")
+    }
+
+    /// An inject's title, if the reader received it.
+    pub fn inject(&self, i: InjectId) -> &'a str {
+        self.text(self.texts.inject_title(i), "a development")
+    }
+
+    /// A message the reader knows of, in words: "Ardenia's concern about "Blackout"".
+    pub fn message(&self, id: MessageId) -> String {
+        match self.texts.message(id) {
+            Some(m) => format!(
+                "{}'s {}",
+                self.state(m.from.state),
+                self.payload(&m.payload).0
+            ),
+            None => "an earlier message".into(),
+        }
     }
 
     /// A short description of a staged or resolved action.
@@ -87,10 +271,10 @@ impl<'a> Narrator<'a> {
                 incident,
                 facts,
             } => {
-                let n = if facts.is_empty() {
-                    "all known facts".to_owned()
-                } else {
-                    format!("{} fact(s)", facts.len())
+                let n = match facts.len() {
+                    0 => "everything it knows".to_owned(),
+                    1 => "1 fact".to_owned(),
+                    n => format!("{n} facts"),
                 };
                 format!(
                     "{kind}: {n} on \"{}\" with {}",
@@ -99,20 +283,16 @@ impl<'a> Narrator<'a> {
                 )
             }
             Action::RequestAssistance { to, incident, .. }
-            | Action::ProvideAssistance { to, incident } => {
-                format!(
-                    "{kind}: {} — \"{}\"",
-                    self.state(*to),
-                    self.incident(*incident)
-                )
-            }
-            Action::JointAnalysis { with, incident } => {
-                format!(
-                    "{kind} with {} of \"{}\"",
-                    self.state(*with),
-                    self.incident(*incident)
-                )
-            }
+            | Action::ProvideAssistance { to, incident } => format!(
+                "{kind}: {} — \"{}\"",
+                self.state(*to),
+                self.incident(*incident)
+            ),
+            Action::JointAnalysis { with, incident } => format!(
+                "{kind} with {} of \"{}\"",
+                self.state(*with),
+                self.incident(*incident)
+            ),
             Action::NationalCoordination { incident } => match incident {
                 Some(i) => format!("{kind} on \"{}\"", self.incident(*i)),
                 None => format!("{kind} on every open incident"),
@@ -132,22 +312,21 @@ impl<'a> Narrator<'a> {
                 Some(s) => format!("{kind} ({}) about {}", tone.label(), self.state(*s)),
                 None => format!("{kind} ({})", tone.label()),
             },
-            Action::PublicAttribution { incident, to, .. } => {
-                format!(
-                    "{kind}: \"{}\" blamed on {}",
-                    self.incident(*incident),
-                    self.origin(*to)
-                )
-            }
+            Action::PublicAttribution { incident, to, .. } => format!(
+                "{kind}: \"{}\" blamed on {}",
+                self.incident(*incident),
+                self.origin(*to)
+            ),
             Action::Countermeasure { against, .. } => {
                 format!("{kind} against {}", self.state(*against))
             }
-            Action::Respond { message, .. } => format!("{kind} #{message}"),
+            Action::Respond { message, .. } => format!("Answer {}", self.message(*message)),
             Action::UpdateContacts | Action::Pass => kind.to_owned(),
         }
     }
 
-    fn payload(&self, p: &Payload) -> (String, Option<String>) {
+    /// What a message carries, in words, and its text if any.
+    pub fn payload(&self, p: &Payload) -> (String, Option<String>) {
         match p {
             Payload::Note { text } => ("message".into(), non_empty(text)),
             Payload::Concern { incident, text } => (
@@ -166,9 +345,9 @@ impl<'a> Narrator<'a> {
             ),
             Payload::Share { incident, facts } => (
                 format!(
-                    "information on \"{}\" ({} fact(s))",
+                    "information on \"{}\" ({})",
                     self.incident(*incident),
-                    facts.len()
+                    count(facts.len(), "fact", "facts")
                 ),
                 None,
             ),
@@ -180,265 +359,178 @@ impl<'a> Narrator<'a> {
                 format!("joint analysis of \"{}\"", self.incident(*incident)),
                 None,
             ),
-            Payload::Response { to, text } => (format!("response to #{to}"), non_empty(text)),
+            Payload::Response { to, text } => (
+                format!("answer to {}", self.message(*to)),
+                non_empty(text),
+            ),
         }
     }
 
     fn cause(&self, c: &Cause) -> String {
         match c {
-            Cause::Inject(i) => format!(
-                "inject \"{}\"",
-                self.scenario.inject(*i).title.get(self.lang)
-            ),
+            Cause::Inject(i) => format!("\"{}\"", self.inject(*i)),
             Cause::Action { kind, .. } => kind.label().to_lowercase(),
-            Cause::Delivered { .. } => "dialogue".into(),
-            Cause::ConcernIgnored { .. } => "a concern went unanswered".into(),
-            Cause::Facilitator { reason } => format!("control: {reason}"),
+            Cause::Delivered { message } => format!("dialogue: {} got through", self.message(*message)),
+            Cause::ConcernIgnored { message } => {
+                format!("{} went unanswered", self.message(*message))
+            }
+            Cause::Facilitator { reason } => format!("exercise control: {reason}"),
         }
     }
 
-    /// The event in words, or None for bookkeeping events nobody needs to read.
+    /// The event in words.
     pub fn line(&self, e: &Event) -> Option<Line> {
-        let mk = |kind, title: String, body: Option<String>| {
-            Some(Line {
-                seq: e.seq,
-                round: e.round,
-                kind,
-                title,
-                body,
-            })
-        };
+        let (kind, mood, title, body) = self.describe(e);
+        Some(Line {
+            seq: e.seq,
+            round: e.round,
+            kind,
+            mood,
+            title,
+            body,
+        })
+    }
+
+    fn describe(&self, e: &Event) -> (Kind, Mood, String, Option<String>) {
+        use Mood::Neutral;
+        let plain = |kind, title: String| (kind, Neutral, title, None);
         match &e.kind {
-            EventKind::SeatTaken { seat, name } => mk(
+            EventKind::SeatTaken { seat, name } => plain(
                 Kind::Control,
                 format!("{name} takes the seat of {}", self.seat(*seat)),
-                None,
             ),
             EventKind::SeatFreed { seat } => {
-                mk(Kind::Control, format!("{} is free", self.seat(*seat)), None)
+                plain(Kind::Control, format!("{} is free", self.seat(*seat)))
             }
-            EventKind::ExerciseStarted => mk(Kind::Round, "The exercise begins".into(), None),
-            EventKind::RoundOpened => {
-                let r = self
-                    .scenario
-                    .rounds
-                    .get(e.round as usize - 1)
-                    .map(|r| r.title.get(self.lang).to_owned());
-                mk(
-                    Kind::Round,
-                    r.unwrap_or_else(|| format!("Round {}", e.round)),
-                    None,
-                )
-            }
-            EventKind::InjectRevealed { inject, .. } => {
-                let i = self.scenario.inject(*inject);
-                mk(
-                    Kind::Inject,
-                    i.title.get(self.lang).to_owned(),
-                    Some(i.text.get(self.lang).to_owned()),
-                )
-            }
+            EventKind::ExerciseStarted => plain(Kind::Round, "The exercise begins".into()),
+            EventKind::RoundOpened => plain(
+                Kind::Round,
+                self.texts
+                    .round_title(e.round)
+                    .map(|t| t.get(self.lang).to_owned())
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or_else(|| format!("Round {}", e.round)),
+            ),
+            EventKind::InjectRevealed { inject, .. } => (
+                Kind::Inject,
+                Neutral,
+                self.inject(*inject).to_owned(),
+                self.texts
+                    .inject_text(*inject)
+                    .and_then(|t| non_empty(t.get(self.lang))),
+            ),
             EventKind::AdHocInject { title, text } => {
-                mk(Kind::Inject, title.clone(), Some(text.clone()))
+                (Kind::Inject, Neutral, title.clone(), non_empty(text))
             }
-            EventKind::IncidentOpened { incident } => {
-                let inc = self.scenario.incident(*incident);
-                let hit: Vec<&str> = inc.affected.iter().map(|s| self.state(s)).collect();
-                mk(
-                    Kind::Inject,
-                    format!(
-                        "Incident: {} (severity {}/5; affects {})",
-                        inc.title.get(self.lang),
-                        inc.severity,
-                        hit.join(", ")
-                    ),
-                    non_empty(inc.description.get(self.lang)),
-                )
-            }
-            EventKind::FactLearned { body, fact, via } => {
-                let how = match via {
-                    Via::Incident => "held from the start".to_owned(),
-                    Via::Inject(_) => "from an inject".into(),
-                    Via::Coordination => "through national co-ordination".into(),
-                    Via::Shared { from } => format!("shared by {}", self.state(*from)),
-                    Via::JointAnalysis { with } => {
-                        format!("joint analysis with {}", self.state(*with))
-                    }
-                    Via::Assistance { from } => format!("assistance from {}", self.state(*from)),
-                    Via::Discovered => "uncovered by analysis".into(),
-                    Via::Facilitator => "from exercise control".into(),
-                };
-                mk(
-                    Kind::Fact,
-                    format!("{} learns ({how})", self.body(*body)),
-                    Some(self.fact(*fact).to_owned()),
-                )
-            }
+            EventKind::IncidentOpened { incident } => self.incident_opened(*incident),
+            EventKind::FactLearned { body, fact, via } => (
+                Kind::Fact,
+                Neutral,
+                format!("{} learns ({})", self.body(*body), self.via(*via)),
+                Some(self.fact(*fact).to_owned()),
+            ),
             EventKind::TensionChanged {
                 a,
                 b,
                 delta,
                 value,
                 cause,
-            } => mk(
-                Kind::Tension,
-                format!(
-                    "Tension {} – {}: {:+}, now {} ({}; {})",
-                    self.state(*a),
-                    self.state(*b),
-                    delta,
-                    value,
-                    self.scenario.ladder[self.scenario.ladder_step(*value)]
-                        .name
-                        .get(self.lang),
-                    self.cause(cause)
-                ),
-                None,
-            ),
-            EventKind::ContactBroken { state, level } => mk(
+            } => self.tension(*a, *b, *delta, *value, cause),
+            EventKind::ContactBroken { state, level } => plain(
                 Kind::Control,
                 format!(
                     "{}'s {level} contact data is now wrong (not yet noticed)",
                     self.state(*state)
                 ),
-                None,
             ),
-            EventKind::DeliberationBegun { seconds } => mk(
+            EventKind::DeliberationBegun { seconds } => plain(
                 Kind::Round,
                 if *seconds > 0 {
                     format!("Deliberation open — {} min", seconds.div_ceil(60))
                 } else {
                     "Deliberation open".into()
                 },
-                None,
             ),
-            EventKind::ActionSubmitted { actor, action, .. } => mk(
+            EventKind::ActionSubmitted { actor, action, .. } => plain(
                 Kind::Action,
                 format!("{} stages: {}", self.body(*actor), self.action(action)),
-                None,
             ),
-            EventKind::ActionWithdrawn { id } => {
-                mk(Kind::Action, format!("Staged action #{id} withdrawn"), None)
-            }
+            EventKind::ActionWithdrawn { id } => plain(
+                Kind::Action,
+                format!("Withdrawn: {}", self.staged(*id)),
+            ),
             EventKind::SeatReady { seat } => {
-                mk(Kind::Round, format!("{} is ready", self.seat(*seat)), None)
+                plain(Kind::Round, format!("{} is ready", self.seat(*seat)))
             }
             EventKind::TurnPassed { to } => match to {
-                Some(s) => mk(Kind::Round, format!("{}'s turn", self.state(*s)), None),
-                None => mk(Kind::Round, "Every State has had its turn".into(), None),
+                Some(s) => plain(Kind::Round, format!("{}'s turn", self.state(*s))),
+                None => plain(Kind::Round, "Every State has had its turn".into()),
             },
             EventKind::DeliberationClosed => {
-                mk(Kind::Round, "Deliberation closed — resolving".into(), None)
+                plain(Kind::Round, "Deliberation closed — resolving".into())
             }
-            EventKind::ActionResolved { actor, kind, .. } => mk(
+            EventKind::ActionResolved { actor, kind, .. } => plain(
                 Kind::Action,
                 format!("{}: {}", self.body(*actor), measure_tag(*kind)),
-                None,
             ),
-            EventKind::ActionVoid { reason, .. } => mk(
+            EventKind::ActionVoid { id, reason } => plain(
                 Kind::Action,
-                format!("An action could not take effect: {reason}"),
-                None,
+                format!("{} could not take effect: {reason}", self.staged(*id)),
             ),
-            EventKind::MessageSent { id, message } => {
-                let (what, body) = self.payload(&message.payload);
-                mk(
-                    Kind::Message,
-                    format!(
-                        "#{id} {} sends {what} to {} ({} line)",
-                        self.body(message.from),
-                        self.state(message.to),
-                        message.level
-                    ),
-                    body,
-                )
-            }
+            EventKind::MessageSent { message, .. } => self.sent(message),
             EventKind::MessageDelivered {
-                id,
                 message,
                 to_body,
                 late,
-            } => {
-                let (what, body) = self.payload(&message.payload);
-                mk(
-                    Kind::Message,
-                    format!(
-                        "#{id} {what} from {} reached {}{}",
-                        self.body(message.from),
-                        self.body(*to_body),
-                        if *late {
-                            " (a round late: stale contact data)"
-                        } else {
-                            ""
-                        }
-                    ),
-                    body,
-                )
-            }
-            EventKind::MessageDelayed { id } => mk(
-                Kind::Control,
-                format!("#{id} held up by stale contact data"),
-                None,
-            ),
-            EventKind::MessageLost { id, to, level } => mk(
+                ..
+            } => self.delivered(message, *to_body, *late),
+            EventKind::MessageDelayed { id } => plain(Kind::Control, self.delayed(*id)),
+            EventKind::MessageLost { id, to, level } => plain(
                 Kind::Message,
                 format!(
-                    "#{id} to {} bounced: their {level} contact data is wrong",
+                    "{} to {} bounced: {}'s {level} contact entry in the directory is wrong",
+                    capitalise(&self.message(*id)),
+                    self.state(*to),
                     self.state(*to)
                 ),
-                None,
             ),
             EventKind::CheckResult {
                 by,
                 target,
                 level,
                 answer,
-            } => mk(
+            } => plain(
                 Kind::Directory,
                 format!(
-                    "Communication check by {} of {}'s {level} contact: {}",
+                    "Communication check by {} of {}'s {level} contact point: {}",
                     self.state(*by),
                     self.state(*target),
                     answer.label()
                 ),
-                None,
             ),
-            EventKind::ContactsUpdated { state } => mk(
+            EventKind::ContactsUpdated { state } => plain(
                 Kind::Directory,
                 format!("{} updated its contact-point entries", self.state(*state)),
-                None,
             ),
-            EventKind::Coordinated { state, .. } => mk(
+            EventKind::Coordinated { state, .. } => plain(
                 Kind::Action,
                 format!("{} co-ordinated its national bodies", self.state(*state)),
-                None,
             ),
             EventKind::Statement {
                 by,
                 tone,
                 about,
                 text,
-            } => mk(
-                Kind::Public,
-                match about {
-                    Some(s) => format!(
-                        "{} — {} statement about {}",
-                        self.state(*by),
-                        tone.label(),
-                        self.state(*s)
-                    ),
-                    None => format!("{} — {} statement", self.state(*by), tone.label()),
-                },
-                non_empty(text),
-            ),
+            } => self.statement(*by, *tone, *about, text),
             EventKind::Attribution {
                 by,
                 incident,
                 to,
                 text,
                 ..
-            } => mk(
+            } => (
                 Kind::Public,
+                Mood::Straining,
                 format!(
                     "{} publicly attributes \"{}\" to {}",
                     self.state(*by),
@@ -451,10 +543,10 @@ impl<'a> Narrator<'a> {
                 correct,
                 substantiated,
                 ..
-            } => mk(
+            } => plain(
                 Kind::Control,
                 format!(
-                    "Attribution was {} and {}",
+                    "That attribution was {} and {}",
                     if *correct { "right" } else { "wrong" },
                     if *substantiated {
                         "backed by evidence the State held"
@@ -462,12 +554,12 @@ impl<'a> Narrator<'a> {
                         "not backed by any evidence it held"
                     }
                 ),
-                None,
             ),
             EventKind::Countermeasure {
                 by, against, text, ..
-            } => mk(
+            } => (
                 Kind::Public,
+                Mood::Straining,
                 format!(
                     "{} takes countermeasures against {}",
                     self.state(*by),
@@ -476,26 +568,214 @@ impl<'a> Narrator<'a> {
                 non_empty(text),
             ),
             EventKind::Passed { actor } => {
-                mk(Kind::Action, format!("{} passes", self.body(*actor)), None)
+                plain(Kind::Action, format!("{} passes", self.body(*actor)))
             }
-            EventKind::ConcernExpired { id } => mk(
+            EventKind::ConcernExpired { id } => (
                 Kind::Message,
-                format!("Concern #{id} went unanswered"),
+                Mood::Straining,
+                format!(
+                    "{} went unanswered past the next round",
+                    capitalise(&self.message(*id))
+                ),
                 None,
             ),
-            EventKind::RoundResolved => {
-                mk(Kind::Round, format!("Round {} resolved", e.round), None)
+            EventKind::RoundResolved => plain(Kind::Round, format!("Round {} resolved", e.round)),
+            EventKind::Annotation { text } => {
+                (Kind::Control, Neutral, "Note".into(), Some(text.clone()))
             }
-            EventKind::Annotation { text } => mk(Kind::Control, "Note".into(), Some(text.clone())),
-            EventKind::Paused => mk(Kind::Round, "Paused".into(), None),
-            EventKind::Resumed => mk(Kind::Round, "Resumed".into(), None),
-            EventKind::ExerciseEnded => mk(Kind::Round, "The exercise ends".into(), None),
+            EventKind::Paused => plain(Kind::Round, "Paused".into()),
+            EventKind::Resumed => plain(Kind::Round, "Resumed".into()),
+            EventKind::ExerciseEnded => plain(Kind::Round, "The exercise ends".into()),
         }
     }
+
+    fn via(&self, via: Via) -> String {
+        match via {
+            Via::Incident => "held from the start".into(),
+            Via::Inject(_) => "from an inject".into(),
+            Via::Coordination => "through national co-ordination".into(),
+            Via::Shared { from } => format!("shared by {}", self.state(from)),
+            Via::JointAnalysis { with } => format!("joint analysis with {}", self.state(with)),
+            Via::Assistance { from } => format!("assistance from {}", self.state(from)),
+            Via::Discovered => "uncovered by analysis".into(),
+            Via::Facilitator => "from exercise control".into(),
+        }
+    }
+
+    /// An action staged earlier, by the number of its submission.
+    fn staged(&self, id: u32) -> String {
+        match self.texts.staged_action(id) {
+            Some(a) => format!("\"{}\"", self.action(a)),
+            None => "An action".into(),
+        }
+    }
+
+    fn incident_opened(&self, i: IncidentId) -> (Kind, Mood, String, Option<String>) {
+        let hit = self
+            .texts
+            .incident_affected(i)
+            .map(|set| set.iter().map(|s| self.state(s)).collect::<Vec<_>>().join(", "));
+        let title = match hit {
+            Some(h) if !h.is_empty() => format!("Incident: {} (affects {h})", self.incident(i)),
+            _ => format!("Incident: {}", self.incident(i)),
+        };
+        (
+            Kind::Inject,
+            Mood::Neutral,
+            title,
+            self.texts
+                .incident_description(i)
+                .and_then(|t| non_empty(t.get(self.lang))),
+        )
+    }
+
+    fn tension(
+        &self,
+        a: StateId,
+        b: StateId,
+        delta: i8,
+        value: u8,
+        cause: &Cause,
+    ) -> (Kind, Mood, String, Option<String>) {
+        let s = self.scenario();
+        let step = s
+            .ladder
+            .get(s.ladder_step(value))
+            .map(|l| l.name.get(self.lang))
+            .unwrap_or("");
+        let mood = match delta.signum() {
+            -1 => Mood::Easing,
+            1 => Mood::Straining,
+            _ => Mood::Neutral,
+        };
+        (
+            Kind::Tension,
+            mood,
+            format!(
+                "Tension {} – {}: {delta:+}, now {value} ({step}; {})",
+                self.state(a),
+                self.state(b),
+                self.cause(cause)
+            ),
+            None,
+        )
+    }
+
+    fn sent(&self, m: &Message) -> (Kind, Mood, String, Option<String>) {
+        let (what, body) = self.payload(&m.payload);
+        (
+            Kind::Message,
+            Mood::Neutral,
+            format!(
+                "{} sends {what} to {} ({} line)",
+                self.body(m.from),
+                self.state(m.to),
+                m.level
+            ),
+            body,
+        )
+    }
+
+    fn delivered(
+        &self,
+        m: &Message,
+        to_body: BodyId,
+        late: bool,
+    ) -> (Kind, Mood, String, Option<String>) {
+        let (what, body) = self.payload(&m.payload);
+        let when = if late {
+            format!(
+                " — a round late: {}'s {} contact entry was stale",
+                self.state(m.to),
+                m.level
+            )
+        } else {
+            String::new()
+        };
+        (
+            Kind::Message,
+            Mood::Easing,
+            format!(
+                "{} from {} reached {}{when}",
+                capitalise(&what),
+                self.body(m.from),
+                self.body(to_body)
+            ),
+            body,
+        )
+    }
+
+    fn delayed(&self, id: MessageId) -> String {
+        match self.texts.message(id) {
+            Some(m) => {
+                let months = self
+                    .scenario()
+                    .states
+                    .get(m.to.index())
+                    .map(|s| s.contacts[level_index(m.level)].verified_months_ago);
+                format!(
+                    "{} to {} is held up until next round: {}'s {} contact entry is stale{}",
+                    capitalise(&self.message(id)),
+                    self.state(m.to),
+                    self.state(m.to),
+                    m.level,
+                    months
+                        .map(|n| format!(" (last verified {n} months before the exercise)"))
+                        .unwrap_or_default()
+                )
+            }
+            None => "A message is held up by stale contact data".into(),
+        }
+    }
+
+    fn statement(
+        &self,
+        by: StateId,
+        tone: Tone,
+        about: Option<StateId>,
+        text: &str,
+    ) -> (Kind, Mood, String, Option<String>) {
+        let mood = match tone {
+            Tone::Conciliatory => Mood::Easing,
+            Tone::Neutral => Mood::Neutral,
+            Tone::Assertive | Tone::Accusatory => Mood::Straining,
+        };
+        let title = match about {
+            Some(s) => format!(
+                "{} — {} statement about {}",
+                self.state(by),
+                tone.label(),
+                self.state(s)
+            ),
+            None => format!("{} — {} statement", self.state(by), tone.label()),
+        };
+        (Kind::Public, mood, title, non_empty(text))
+    }
+}
+
+fn level_index(level: Level) -> usize {
+    crate::scenario::level_index(level)
 }
 
 fn non_empty(s: &str) -> Option<String> {
     (!s.trim().is_empty()).then(|| s.to_owned())
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// "1 fact", "3 facts".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 /// "Joint analysis [Measure 2]".

@@ -176,7 +176,8 @@ pub fn build(scenario: &Scenario, seed: u64, events: &[Event], opts: &Options) -
         .lang
         .filter(|l| scenario.languages.contains(l))
         .unwrap_or_else(|| scenario.languages.first().copied().unwrap_or(Lang::En));
-    let n = Narrator::new(scenario, lang);
+    let record = crate::narrate::Record { scenario, events };
+    let n = Narrator::new(&record, lang);
     let r = Redactor::new(events, opts.anonymise);
     let view = SeatView::build(
         scenario,
