@@ -1,7 +1,10 @@
-//! cbm-ttx, the shell around [`cbm_ttx_core`]: the LAN host and client ([`net`]), the
-//! bevy app ([`app`]) and the command line ([`cli`]). Dependencies point one way:
-//! core ← net ← app ← cli.
+//! cbm-ttx, the shell around [`cbm_ttx_core`]: the running exercise as a bevy
+//! resource ([`exercise`]), the LAN host and client ([`net`]), the bevy app ([`app`])
+//! and the command line ([`cli`]). Dependencies point one way:
+//! core ← exercise ← net ← app ← cli (checked by a test).
 
 pub mod app;
 pub mod cli;
+pub mod exercise;
 pub mod net;
+pub mod storage;

@@ -1,21 +1,23 @@
 //! LAN play in the app: hosting from the lobby (or `cbm-ttx host`), joining from the
-//! picker (or `cbm-ttx join`), and keeping the app awake while the network is in use.
+//! picker (or `cbm-ttx join`).
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use bevy::prelude::*;
-use bevy::winit::{UpdateMode, WinitSettings};
 use bevy_replicon_renet::RepliconRenetPlugins;
 
-use super::intent::{Draft, Intent};
+use super::AppOptions;
+use super::intent::{Intent, Lobby};
+use super::library::Library;
 use super::screen::Screen;
-use super::session::Session;
-use super::storage::DataDir;
-use super::{AppOptions, library::Library};
+use super::session::Running;
+use super::ui::participant::ParticipantInput;
+use crate::exercise::Exercise;
 use crate::net::client::{LanClient, LanClientPlugin, Status};
 use crate::net::host::{LanHost, LanHostPlugin};
+use crate::net::setup::{HostOptions, host_session, resolve};
 use crate::net::{NetProtocolPlugin, transport};
+use crate::storage::DataDir;
 
 pub struct LanAppPlugin;
 
@@ -28,8 +30,7 @@ impl Plugin for LanAppPlugin {
             LanClientPlugin,
         ))
         .add_systems(PostStartup, start_from_command_line)
-        .add_systems(Update, (handle_lan_intents, remember_token))
-        .add_systems(Last, keep_awake);
+        .add_systems(Update, (handle_lan_intents, remember_token));
     }
 }
 
@@ -37,27 +38,32 @@ impl Plugin for LanAppPlugin {
 fn start_from_command_line(
     mut commands: Commands,
     options: Res<AppOptions>,
+    data: Res<DataDir>,
     mut next: ResMut<NextState<Screen>>,
 ) {
-    if let Some(args) = options.host.clone() {
-        commands.queue(
-            move |world: &mut World| match crate::cli::host::session(&args) {
-                Ok((session, source)) => {
-                    let draft = Draft::new(session.scenario.clone(), source);
-                    host(world, session, args.port, args.code.clone());
-                    world.insert_resource(draft);
-                }
-                Err(e) => error!("host: {e}"),
-            },
-        );
+    if let Some(opts) = options.host.clone() {
+        let data = data.0.clone();
+        commands.queue(move |world: &mut World| match host_session(&opts, &data) {
+            Ok(session) => {
+                let mut lobby = Lobby::new(
+                    session.scenario().clone(),
+                    session.source().map(|p| p.to_owned()),
+                );
+                lobby.round_minutes = session.settings().round_seconds.div_ceil(60);
+                lobby.lang = session.settings().lang;
+                host(world, Exercise::new(session), &opts);
+                world.insert_resource(lobby);
+            }
+            Err(e) => error!("host: {e}"),
+        });
         next.set(Screen::Lobby);
     }
-    if let Some(args) = options.join.clone() {
-        match crate::cli::join::resolve(&args.addr) {
+    if let Some(opts) = options.join.clone() {
+        match resolve(&opts.addr) {
             Ok(addr) => {
-                let name = args.name.clone().unwrap_or_default();
+                let name = opts.name.clone().unwrap_or_default();
                 commands.queue(move |world: &mut World| {
-                    join(world, addr, args.code.clone(), name, args.seat.clone())
+                    join(world, addr, opts.code.clone(), name, opts.seat.clone())
                 });
                 next.set(Screen::Participant);
             }
@@ -66,19 +72,34 @@ fn start_from_command_line(
     }
 }
 
-/// Start serving a session on the LAN.
-fn host(world: &mut World, session: Session, port: u16, code: Option<String>) {
-    match transport::start_server(world, port) {
-        Ok(port) => {
-            let lan = LanHost::new(code, port, session.journal_path());
+/// Start serving an exercise on the LAN. A resumed one keeps its code and tokens.
+fn host(world: &mut World, exercise: Exercise, opts: &HostOptions) {
+    let journal = exercise.session.journal_path().map(|p| p.to_owned());
+    let running = Running::new(&exercise);
+    world.insert_resource(exercise);
+    world.insert_resource(running);
+    let port = match transport::start_server(world, opts.bind) {
+        Ok(p) => p,
+        Err(e) => {
+            if let Some(mut r) = world.get_resource_mut::<Running>() {
+                r.error = Some(format!("cannot listen on UDP {}: {e}", opts.bind));
+            }
+            return;
+        }
+    };
+    let made = match (&opts.resume, &journal) {
+        (Some(_), Some(j)) => LanHost::resume(port, j),
+        _ => LanHost::new(opts.code.clone(), port, journal.as_deref()),
+    };
+    match made {
+        Ok(lan) => {
             info!("hosting on UDP port {port} with join code {}", lan.code);
             world.insert_resource(lan);
-            world.insert_resource(session);
         }
         Err(e) => {
-            let mut s = session;
-            s.error = Some(format!("cannot listen on UDP port {port}: {e}"));
-            world.insert_resource(s);
+            if let Some(mut r) = world.get_resource_mut::<Running>() {
+                r.error = Some(e.to_string());
+            }
         }
     }
 }
@@ -108,6 +129,7 @@ fn join(
     let mut client = LanClient::new(Some(addr), code, name, seat, None);
     client.token = token;
     world.insert_resource(client);
+    world.insert_resource(ParticipantInput::default());
     if let Err(e) = transport::start_client(world, addr)
         && let Some(mut c) = world.get_resource_mut::<LanClient>()
     {
@@ -135,7 +157,7 @@ fn remember_token(
     map.insert(token_key(addr, &c.code), token.clone());
     if std::fs::create_dir_all(&data.0).is_ok()
         && let Ok(b) = serde_json::to_vec_pretty(&map)
-        && std::fs::write(&path, b).is_ok()
+        && cbm_ttx_core::journal::write_atomic(&path, &b).is_ok()
     {
         *saved = Some(token);
     }
@@ -144,9 +166,9 @@ fn remember_token(
 fn handle_lan_intents(
     mut intents: MessageReader<Intent>,
     mut commands: Commands,
-    draft: Option<Res<Draft>>,
+    lobby: Option<Res<Lobby>>,
     data: Res<DataDir>,
-    session: Option<Res<Session>>,
+    exercise: Option<Res<Exercise>>,
     mut client: Option<ResMut<LanClient>>,
     mut lib: ResMut<Library>,
     mut next: ResMut<NextState<Screen>>,
@@ -154,22 +176,22 @@ fn handle_lan_intents(
     for i in intents.read() {
         match i.clone() {
             Intent::HostLan => {
-                let Some(d) = draft.as_deref().cloned() else {
+                let Some(l) = lobby.as_deref().cloned() else {
                     continue;
                 };
-                if session.is_some() {
+                if exercise.is_some() {
                     continue;
                 }
-                match d.session(&data.0) {
+                match l.session(&data.0) {
                     Ok(s) => {
                         commands.queue(move |world: &mut World| {
-                            host(world, s, crate::net::DEFAULT_PORT, None)
+                            host(world, Exercise::new(s), &HostOptions::default())
                         });
                     }
                     Err(e) => lib.open_error = Some(e),
                 }
             }
-            Intent::JoinLan { addr, code, name } => match crate::cli::join::resolve(&addr) {
+            Intent::JoinLan { addr, code, name } => match resolve(&addr) {
                 Ok(a) => {
                     commands.queue(move |world: &mut World| join(world, a, code, name, None));
                     next.set(Screen::Participant);
@@ -181,8 +203,8 @@ fn handle_lan_intents(
                     c.claim(key);
                 }
             }
-            // A new exercise: stop serving the old one.
-            Intent::NewExercise => {
+            // Leaving an exercise: stop serving it.
+            Intent::CloseExercise => {
                 commands.queue(|world: &mut World| {
                     world.remove_resource::<LanHost>();
                     world.remove_resource::<bevy_replicon_renet::netcode::NetcodeServerTransport>();
@@ -193,28 +215,11 @@ fn handle_lan_intents(
                 commands.queue(|world: &mut World| {
                     transport::stop_client(world);
                     world.remove_resource::<LanClient>();
+                    world.insert_resource(ParticipantInput::default());
                 });
                 next.set(Screen::Picker);
             }
             _ => {}
         }
-    }
-}
-
-/// Packets do not wake a reactive app: while hosting or joined, update often enough
-/// for commands and events to flow (a few per cent of a core).
-fn keep_awake(
-    host: Option<Res<LanHost>>,
-    client: Option<Res<LanClient>>,
-    winit: Option<ResMut<WinitSettings>>,
-) {
-    if host.is_none() && client.is_none() {
-        return;
-    }
-    let Some(mut w) = winit else { return };
-    let mode = UpdateMode::reactive(Duration::from_millis(50));
-    if w.focused_mode != mode || w.unfocused_mode != mode {
-        w.focused_mode = mode;
-        w.unfocused_mode = mode;
     }
 }

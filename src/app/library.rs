@@ -13,8 +13,8 @@ use bevy::asset::{AssetLoadFailedEvent, AssetLoader, AssetPath, LoadContext};
 use bevy::prelude::*;
 
 use super::screen::Screen;
-use super::session::Session;
-use super::storage::{self, DataDir, JournalEntry};
+use super::session::Running;
+use crate::storage::{self, DataDir, JournalEntry};
 use cbm_ttx_core::scenario::{Report, Scenario, bundled, compile_bytes, compile_str};
 
 /// The asset source that maps `fs://home/u/x.ron` to `/home/u/x.ron`.
@@ -372,10 +372,11 @@ fn track_assets(
     mut events: MessageReader<AssetEvent<ScenarioAsset>>,
     assets: Res<Assets<ScenarioAsset>>,
     mut lib: ResMut<Library>,
-    session: Option<ResMut<Session>>,
+    running: Option<ResMut<Running>>,
+    exercise: Option<Res<crate::exercise::Exercise>>,
     screen: Res<State<Screen>>,
 ) {
-    let mut session = session;
+    let mut running = running;
     for ev in events.read() {
         let (AssetEvent::LoadedWithDependencies { id } | AssetEvent::Modified { id }) = ev else {
             continue;
@@ -399,11 +400,11 @@ fn track_assets(
                     asset.report.file
                 );
                 // Mid-exercise, the change is announced, never applied.
-                if let Some(s) = session.as_deref_mut()
-                    && matches!(screen.get(), Screen::Exercise | Screen::Board)
-                    && s.source.as_deref() == e.file().as_deref()
+                if let (Some(r), Some(ex)) = (running.as_deref_mut(), exercise.as_deref())
+                    && matches!(screen.get(), Screen::Console | Screen::Board)
+                    && ex.session.source() == e.file().as_deref()
                 {
-                    s.notice = Some(format!(
+                    r.notice = Some(format!(
                         "{} changed on disk. The running exercise keeps the version it started with; the change applies to the next exercise.",
                         asset.report.file
                     ));
@@ -447,4 +448,24 @@ fn track_failures(
             e.load_error = Some(format!("{}: {}", display_path(&f.path), f.error));
         }
     }
+}
+
+/// The text of a scenario's file, to keep in its journal: the bundled copy, or the
+/// file on disk if it still holds the same content. None when neither does.
+pub fn source_text(scenario: &Scenario, file: Option<&Path>) -> Option<String> {
+    if let Some(f) = file
+        && let Ok(bytes) = cbm_ttx_core::scenario::read_limited(f)
+        && let Ok(text) = String::from_utf8(bytes)
+        && compile_str("", &text)
+            .scenario
+            .is_some_and(|s| s.content_hash == scenario.content_hash)
+    {
+        return Some(text);
+    }
+    bundled::ALL.iter().find_map(|(name, text)| {
+        compile_str(name, text)
+            .scenario
+            .filter(|s| s.content_hash == scenario.content_hash)
+            .map(|_| (*text).to_owned())
+    })
 }

@@ -1,30 +1,29 @@
 //! The bevy shell: windows, screens, egui panels, scenario assets with hot reload.
 //!
-//! Everything here is thin. Screens draw views computed by the engine and turn clicks
-//! into [`Intent`]s; [`intent::handle_intents`] turns intents into engine commands via
-//! [`Session::command`], which journals before anything is shown.
+//! Everything here is thin. Screens draw views computed by the core and turn clicks
+//! into [`Intent`]s; [`intent::handle_intents`] turns intents into commands of the
+//! exercise's session service, which journals before anything is shown.
 //!
-//! [`ShellPlugin`] holds all logic that does not draw (screens, library, session,
+//! [`ShellPlugin`] holds all logic that does not draw (screens, library, exercise,
 //! clock); tests run it headless. [`UiPlugin`] adds the window and egui on top.
 
+pub mod inputs;
 pub mod intent;
 pub mod lan;
 pub mod library;
+pub mod redraw;
 pub mod screen;
 pub mod screenshot;
 pub mod session;
-pub mod storage;
 pub mod ui;
 
 use std::path::PathBuf;
-use std::time::Duration;
 
 use bevy::prelude::*;
-use bevy::winit::{UpdateMode, WinitSettings};
 
 pub use intent::Intent;
 pub use screen::Screen;
-pub use session::Session;
+pub use session::Running;
 
 /// What `cbm-ttx play` asks for.
 #[derive(Clone, Debug, Default, Resource)]
@@ -40,9 +39,9 @@ pub struct AppOptions {
     /// Language of scenario text (if the scenario has it).
     pub lang: Option<cbm_ttx_core::scenario::Lang>,
     /// Host this exercise on the LAN (`cbm-ttx host`).
-    pub host: Option<crate::cli::host::Args>,
+    pub host: Option<crate::net::HostOptions>,
     /// Join a hosted exercise (`cbm-ttx join`).
-    pub join: Option<crate::cli::join::Args>,
+    pub join: Option<crate::net::JoinOptions>,
 }
 
 /// Logic without drawing: screens, the scenario library, the session and its clock.
@@ -51,6 +50,7 @@ pub struct ShellPlugin;
 impl Plugin for ShellPlugin {
     fn build(&self, app: &mut App) {
         app.init_state::<Screen>().add_plugins((
+            crate::exercise::ExercisePlugin,
             library::LibraryPlugin,
             intent::IntentPlugin,
             session::SessionPlugin,
@@ -64,12 +64,7 @@ pub struct UiPlugin;
 impl Plugin for UiPlugin {
     fn build(&self, app: &mut App) {
         app.add_plugins(bevy_egui::EguiPlugin::default())
-            .add_plugins(ui::ScreensPlugin)
-            // Laptops on battery: redraw only on input, and once a second while a clock runs.
-            .insert_resource(WinitSettings {
-                focused_mode: UpdateMode::reactive_low_power(Duration::from_secs(5)),
-                unfocused_mode: UpdateMode::reactive_low_power(Duration::from_secs(30)),
-            })
+            .add_plugins((ui::ScreensPlugin, redraw::RedrawPlugin))
             .add_systems(Startup, |mut commands: Commands| {
                 commands.spawn(Camera2d);
             })

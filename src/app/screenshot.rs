@@ -7,13 +7,19 @@ use std::sync::Arc;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 
-use super::intent::Draft;
+use super::intent::Lobby;
 use super::library::Library;
 use super::screen::Screen;
-use super::session::{Session, Viewing};
+use super::session::{Running, Viewing};
 use super::{AppOptions, Intent};
-use cbm_ttx_core::engine::{Command, Phase, Seat};
-use cbm_ttx_core::sim::Policy;
+use crate::exercise::Exercise;
+use crate::net::client::LanClient;
+use cbm_ttx_core::clock::{ManualClock, Timestamp};
+use cbm_ttx_core::engine::{Command, Game, Seat, SeatView, disclose};
+use cbm_ttx_core::journal;
+use cbm_ttx_core::scenario::{Lang, Scenario, StateId};
+use cbm_ttx_core::session::{Recording, Session};
+use cbm_ttx_core::sim::{self, Policy};
 
 pub struct ScreenshotPlugin;
 
@@ -94,95 +100,65 @@ fn drive(
 }
 
 /// Demonstration content for each screen: the reference scenario part-played by bots.
+#[allow(clippy::too_many_arguments)]
 fn stage(
     commands: &mut Commands,
     next: &mut NextState<Screen>,
     intents: &mut MessageWriter<Intent>,
-    scenario: Arc<cbm_ttx_core::scenario::Scenario>,
+    scenario: Arc<Scenario>,
     source: Option<PathBuf>,
     target: Screen,
     seat: Option<&str>,
-    lang: Option<cbm_ttx_core::scenario::Lang>,
+    lang: Option<Lang>,
 ) {
+    let lang = lang.filter(|l| scenario.languages.contains(l));
+    let seat = seat.and_then(|k| Seat::parse(k, &scenario));
     match target {
         Screen::Picker => {}
         Screen::Participant => {
-            // What a participant on another laptop sees: built exactly as the client
-            // builds it, from the seat's events and the redacted scenario.
-            let seat = seat
-                .and_then(|k| Seat::parse(k, &scenario))
-                .unwrap_or(Seat::State(cbm_ttx_core::scenario::StateId(0)));
-            let mut game = cbm_ttx_core::engine::Game::new(scenario.clone(), scenario.seed);
-            let _ = game.handle(
-                Seat::Control,
-                Command::TakeSeat {
-                    seat,
-                    name: "Demo team".into(),
-                },
-            );
-            let _ = game.handle(Seat::Control, Command::Start);
-            cbm_ttx_core::sim::batch::play_rounds_until(&mut game, Policy::Cooperative, 2);
-            let visible: Vec<_> = game
-                .events()
-                .iter()
-                .filter(|e| e.audience.includes(seat))
-                .cloned()
-                .collect();
-            let mut redacted = crate::net::protocol::redact(&scenario);
-            crate::net::protocol::apply_disclosures(
-                &mut redacted,
-                seat,
-                &crate::net::protocol::disclosures(&scenario, seat, &visible),
-            );
-            let mut c = crate::net::client::LanClient::new(
-                Some(std::net::SocketAddr::from((
-                    [192, 168, 1, 20],
-                    crate::net::DEFAULT_PORT,
-                ))),
-                "K7QXM2".into(),
-                "Demo team".into(),
-                Some(seat.key(&scenario)),
-                None,
-            );
-            c.view = Some(cbm_ttx_core::engine::SeatView::build(&redacted, seat, &visible));
-            c.scenario = Some(redacted);
-            c.seat = Some(seat);
-            c.status = crate::net::client::Status::Seated;
-            commands.insert_resource(c);
+            commands.insert_resource(participant(&scenario, seat, lang));
             next.set(Screen::Participant);
         }
         Screen::Replay => {
-            let game = cbm_ttx_core::sim::play(scenario.clone(), scenario.seed, Policy::Random);
-            let loaded = cbm_ttx_core::journal::Loaded {
+            let game = sim::play(scenario.clone(), scenario.seed, Policy::Random);
+            let loaded = journal::Loaded {
                 path: "demonstration.jsonl".into(),
-                header: cbm_ttx_core::journal::Header::new(&scenario, scenario.seed),
-                events: game.events().to_vec(),
+                header: journal::Header::new(&scenario, scenario.seed),
+                batches: vec![(
+                    2,
+                    journal::Batch {
+                        at: None,
+                        entry: journal::Entry::Events {
+                            events: game.events().to_vec(),
+                        },
+                    },
+                )],
                 torn: None,
-            };
-            let viewing = match seat.and_then(|k| Seat::parse(k, &scenario)) {
-                Some(seat) => Viewing::Seat(seat),
-                None => Viewing::Control,
             };
             commands.insert_resource(super::intent::Replay {
                 scenario,
                 source,
                 loaded,
+                events: game.events().to_vec(),
                 round: 2,
-                viewing,
+                viewing: seat.map(Viewing::Seat).unwrap_or(Viewing::Control),
             });
             next.set(Screen::Replay);
         }
         Screen::Lobby => {
-            let mut d = Draft::new(scenario.clone(), source);
-            if let Some(l) = lang.filter(|l| scenario.languages.contains(l)) {
+            let mut d = Lobby::new(scenario.clone(), source);
+            if let Some(l) = lang {
                 d.lang = l;
             }
             let names = [
                 "Ministry team A",
+                "",
+                "",
+                "",
+                "",
+                "",
                 "Team Borovia",
                 "Delegation C",
-                "",
-                "Eskeland CERT team",
             ];
             for ((_, name), demo) in d.names.iter_mut().zip(names) {
                 *name = demo.to_owned();
@@ -190,92 +166,117 @@ fn stage(
             commands.insert_resource(d);
             next.set(Screen::Lobby);
         }
-        Screen::Exercise | Screen::Board | Screen::Debrief => {
-            let Ok(mut s) = Session::start(scenario.clone(), source, scenario.seed, None) else {
+        Screen::Console | Screen::Board | Screen::HotWash => {
+            let Some(ex) = exercise(&scenario, source, target, lang) else {
                 return;
             };
-            if let Some(l) = lang.filter(|l| scenario.languages.contains(l)) {
-                s.lang = l;
-            }
-            for (i, st) in scenario.state_ids().enumerate() {
-                let _ = s.command(
-                    Seat::Control,
-                    Command::TakeSeat {
-                        seat: Seat::State(st),
-                        name: format!("Team {}", i + 1),
-                    },
-                );
-            }
-            let _ = s.command(Seat::Control, Command::Start);
-            let rounds = if target == Screen::Debrief {
-                u8::MAX
-            } else {
-                2
-            };
-            // Bots play the first rounds; then deliberation of the next is left open.
-            while s.game.state().round < rounds.min(scenario.round_count())
-                || s.game.state().phase != Phase::Debrief
-            {
-                if s.game.state().phase == Phase::Ended {
-                    break;
-                }
-                match s.game.state().phase {
-                    Phase::Briefing => {
-                        let _ =
-                            s.command(Seat::Control, Command::BeginDeliberation { seconds: 900 });
-                    }
-                    Phase::Deliberation => {
-                        for st in scenario.state_ids() {
-                            for (actor, action) in
-                                Policy::Cooperative.plan(&scenario, s.game.state(), st)
-                            {
-                                let _ =
-                                    s.command(Seat::State(st), Command::Submit { actor, action });
-                            }
-                        }
-                        let _ = s.command(Seat::Control, Command::CloseDeliberation);
-                    }
-                    Phase::Debrief if s.game.state().is_last_round(&scenario) => break,
-                    Phase::Debrief => {
-                        let _ = s.command(Seat::Control, Command::OpenRound);
-                    }
-                    _ => break,
-                }
-            }
-            let _ = s.command(
-                Seat::Control,
-                Command::Annotate {
-                    text: "Ardenia's CERT shared indicators before its ministry spoke publicly."
-                        .into(),
-                },
-            );
-            match target {
-                Screen::Debrief => {
-                    let _ = s.command(Seat::Control, Command::End);
-                }
-                _ => {
-                    let _ = s.command(Seat::Control, Command::OpenRound);
-                    let _ = s.command(Seat::Control, Command::BeginDeliberation { seconds: 900 });
-                    let first = scenario.state_ids().next().expect("a State");
-                    for (actor, action) in Policy::Cooperative
-                        .plan(&scenario, s.game.state(), first)
-                        .into_iter()
-                        .take(2)
-                    {
-                        let _ = s.command(Seat::State(first), Command::Submit { actor, action });
-                    }
-                    s.clock.remaining = 754.0;
-                }
-            }
-            s.viewing = match seat.and_then(|k| Seat::parse(k, &scenario)) {
-                Some(seat) => Viewing::Seat(seat),
-                None => Viewing::Control,
-            };
-            commands.insert_resource(s);
+            let mut running = Running::new(&ex);
+            running.viewing = seat.map(Viewing::Seat).unwrap_or(Viewing::Control);
+            commands.insert_resource(ex);
+            commands.insert_resource(running);
             next.set(target);
             intents.write(Intent::DismissNotice);
         }
     }
+}
+
+/// A participant's client as it stands after two rounds, its view built exactly as
+/// a client builds it: public scenario, the seat's events and what they disclosed.
+fn participant(scenario: &Arc<Scenario>, seat: Option<Seat>, lang: Option<Lang>) -> LanClient {
+    let seat = seat.unwrap_or(Seat::State(StateId(0)));
+    let mut game = Game::new(scenario.clone(), scenario.seed);
+    let _ = game.handle(
+        Seat::Control,
+        Command::TakeSeat {
+            seat,
+            name: "Demo team".into(),
+        },
+    );
+    let _ = game.handle(Seat::Control, Command::Start);
+    sim::batch::play_rounds_until(&mut game, Policy::Cooperative, 2);
+    let mut view = SeatView::new(Arc::new(disclose::public(scenario)), seat);
+    for e in game.events() {
+        if e.audience.includes(seat) {
+            view.observe(e, disclose::disclose(scenario, seat, e));
+        }
+    }
+    let mut c = LanClient::new(
+        Some(std::net::SocketAddr::from((
+            [192, 168, 1, 20],
+            crate::net::DEFAULT_PORT,
+        ))),
+        "K7QXM2".into(),
+        "Demo team".into(),
+        Some(seat.key(scenario)),
+        None,
+    );
+    c.view = Some(view);
+    c.seat = Some(seat);
+    c.lang = lang.unwrap_or(Lang::En);
+    c.status = crate::net::client::Status::Seated;
+    c.clock = Some((
+        crate::net::protocol::ClockState {
+            length_ms: 900_000,
+            remaining_ms: 754_000,
+            running: false,
+        },
+        0.0,
+    ));
+    c
+}
+
+/// An exercise two rounds in (or ended, for the hot wash), with a frozen clock.
+fn exercise(
+    scenario: &Arc<Scenario>,
+    source: Option<PathBuf>,
+    target: Screen,
+    lang: Option<Lang>,
+) -> Option<Exercise> {
+    let clock = Arc::new(ManualClock::at(Timestamp(1_780_000_000_000)));
+    let mut s = Session::start_with_clock(
+        scenario.clone(),
+        source,
+        scenario.seed,
+        Recording::default(),
+        clock.clone(),
+    )
+    .ok()?;
+    if let Some(l) = lang {
+        let _ = s.set_lang(l);
+    }
+    let _ = s.set_round_seconds(900);
+    for (i, st) in scenario.state_ids().enumerate() {
+        let _ = s.command(
+            Seat::Control,
+            Command::TakeSeat {
+                seat: Seat::State(st),
+                name: format!("Team {}", i + 1),
+            },
+        );
+    }
+    let _ = s.command(Seat::Control, Command::Start);
+    let rounds = if target == Screen::HotWash {
+        scenario.round_count()
+    } else {
+        3
+    };
+    sim::batch::play_rounds_until(&mut s, Policy::Cooperative, rounds);
+    let _ = s.command(
+        Seat::Control,
+        Command::Annotate {
+            text: "Ardenia's CERT shared indicators before its ministry spoke publicly.".into(),
+        },
+    );
+    if target == Screen::HotWash {
+        sim::batch::play_rounds(&mut s, Policy::Cooperative);
+    } else {
+        // Round 3 is open: the first State has staged part of its plan.
+        let mut bots = sim::Bots::new(s.game(), Policy::Cooperative);
+        let first = scenario.state_ids().next()?;
+        bots.play_turn(&mut s, first);
+        clock.advance(std::time::Duration::from_secs(146));
+    }
+    Some(Exercise::new(s))
 }
 
 /// Save the capture as PNG, make sure it is not blank, and exit.

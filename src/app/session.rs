@@ -1,17 +1,15 @@
-//! The running exercise in the app: the engine's game, its journal, the round clock,
-//! who is looking at the screen, and cached seat views.
+//! The screen side of a running exercise: whose view is shown, the privacy cover,
+//! notices, and every piece of unsent input, kept per seat so that one team never
+//! sees another's draft. The exercise itself is the [`Exercise`] resource.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
 
 use bevy::prelude::*;
-use bevy::winit::{UpdateMode, WinitSettings};
 
-use cbm_ttx_core::engine::{Command, Event, Game, Phase, Seat, SeatView};
-use cbm_ttx_core::journal::{self, Durability, Header, JournalError, Loaded, Writer};
-use cbm_ttx_core::scenario::{Lang, Scenario};
+use super::inputs::{ControlInputs, SeatInput};
+use crate::exercise::{Exercise, ExerciseSet};
+use cbm_ttx_core::engine::{Command, Phase, Seat};
+use cbm_ttx_core::session::SessionError;
 
 /// Whose view is on the screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,25 +18,10 @@ pub enum Viewing {
     Seat(Seat),
 }
 
-/// The deliberation clock, kept by the shell (the engine records only its length).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Clock {
-    /// Seconds left; meaningful while a timed deliberation is open.
-    pub remaining: f64,
-    pub timed: bool,
-}
-
-#[derive(Resource)]
-pub struct Session {
-    pub scenario: Arc<Scenario>,
-    /// The scenario file it was started from, if any (to announce changes on disk).
-    pub source: Option<PathBuf>,
-    pub game: Game,
-    journal: Option<Writer>,
-    pub lang: Lang,
-    /// Deliberation clock for the next rounds, seconds (0 = none).
-    pub round_seconds: u32,
-    pub clock: Clock,
+/// Screen state of the running exercise. Removed with the exercise, so nothing of it
+/// (drafts included) survives into the next one.
+#[derive(Resource, Debug)]
+pub struct Running {
     pub viewing: Viewing,
     /// Hot-seat privacy screen: covers the view until the next seat's player reveals it.
     pub covered: bool,
@@ -46,188 +29,61 @@ pub struct Session {
     pub notice: Option<String>,
     /// The last refusal or failure, shown until the next successful command.
     pub error: Option<String>,
-    views: BTreeMap<Seat, SeatView>,
+    /// Unsent input of each seat (composer fields, typed text).
+    pub seat_inputs: BTreeMap<Seat, SeatInput>,
+    /// Control's unsent input (tension adjustment, ad-hoc inject, notes).
+    pub control_inputs: ControlInputs,
+    /// The deliberation whose "time is up" was announced (round number).
+    time_up_told: Option<u8>,
 }
 
-impl Session {
-    /// Begin a new exercise, journaled at `journal_path` (None: not journaled, for demos).
-    pub fn start(
-        scenario: Arc<Scenario>,
-        source: Option<PathBuf>,
-        seed: u64,
-        journal_path: Option<PathBuf>,
-    ) -> Result<Session, JournalError> {
-        let journal = match journal_path {
-            Some(p) => {
-                let mut header = Header::new(&scenario, seed);
-                header.scenario_path = source.as_ref().map(|p| p.display().to_string());
-                Some(Writer::create(&p, &header, Durability::Grouped)?)
-            }
-            None => None,
-        };
-        Ok(Session::with(
-            scenario.clone(),
-            source,
-            Game::new(scenario, seed),
-            journal,
-        ))
-    }
-
-    /// Continue an exercise from its journal: everything up to the last action is back.
-    pub fn resume(
-        loaded: &Loaded,
-        scenario: Arc<Scenario>,
-        source: Option<PathBuf>,
-    ) -> Result<Session, JournalError> {
-        let game = loaded.replay(scenario.clone())?;
-        let writer = Writer::resume(loaded, Durability::Grouped)?;
-        let mut s = Session::with(scenario, source, game, Some(writer));
-        s.restore_clock();
-        if let Some(t) = &loaded.torn {
-            s.notice = Some(format!(
+impl Running {
+    /// Screen state for an exercise; a resumed one announces a torn tail it set aside.
+    pub fn new(exercise: &Exercise) -> Running {
+        let notice = exercise.session.torn().map(|(t, side)| {
+            format!(
                 "The journal's last line (line {}) was cut off, probably by a crash, and was set aside in {}. Everything before it was restored.",
                 t.line,
-                journal::side_path(&loaded.path).display()
-            ));
-        }
-        Ok(s)
-    }
-
-    /// Continue a game (a fork) with its own, already written, journal.
-    pub fn continue_with(
-        scenario: Arc<Scenario>,
-        source: Option<PathBuf>,
-        game: Game,
-        journal: Writer,
-    ) -> Session {
-        Session::with(scenario, source, game, Some(journal))
-    }
-
-    fn with(
-        scenario: Arc<Scenario>,
-        source: Option<PathBuf>,
-        game: Game,
-        journal: Option<Writer>,
-    ) -> Session {
-        let lang = scenario.languages.first().copied().unwrap_or(Lang::En);
-        Session {
-            round_seconds: scenario.round_seconds,
-            scenario,
-            source,
-            game,
-            journal,
-            lang,
-            clock: Clock::default(),
+                side.display()
+            )
+        });
+        Running {
             viewing: Viewing::Control,
             covered: false,
-            notice: None,
+            notice,
             error: None,
-            views: BTreeMap::new(),
+            seat_inputs: BTreeMap::new(),
+            control_inputs: ControlInputs::default(),
+            time_up_told: None,
         }
     }
 
-    pub fn journal_path(&self) -> Option<&std::path::Path> {
-        self.journal.as_ref().map(|w| w.path())
-    }
-
-    pub fn events(&self) -> &[Event] {
-        self.game.events()
-    }
-
-    /// Send a command as a seat. The new events are journaled (and synced) before
-    /// they are applied to any view; if the journal cannot be written, the command is
-    /// undone and the error shown.
-    pub fn command(&mut self, seat: Seat, cmd: Command) -> Result<usize, String> {
-        let before = self.game.events().len();
-        let result = self.game.handle(seat, cmd).map(|e| e.to_vec());
-        let new = match result {
-            Ok(new) => new,
-            Err(why) => {
-                let msg = why.to_string();
+    /// Give a command as a seat; a refusal or a failure to record it is shown as the
+    /// error banner (and returned).
+    pub fn command(&mut self, ex: &mut Exercise, seat: Seat, cmd: Command) -> Result<(), String> {
+        match ex.session.command(seat, cmd) {
+            Ok(_) => {
+                self.error = None;
+                Ok(())
+            }
+            Err(e) => {
+                let msg = e.to_string();
                 self.error = Some(msg.clone());
-                return Err(msg);
+                Err(msg)
             }
-        };
-        if let Some(w) = &mut self.journal
-            && let Err(e) = w.append(&new)
-        {
-            // Undo: rebuild the game without the unrecorded events.
-            let kept = self.game.events()[..before].to_vec();
-            if let Ok(g) = Game::replay(self.scenario.clone(), self.game.seed(), kept) {
-                self.game = g;
-            }
-            let msg = format!("not recorded, so not done: {e}");
-            self.error = Some(msg.clone());
-            return Err(msg);
-        }
-        self.error = None;
-        for e in &new {
-            self.on_event(e);
-        }
-        Ok(new.len())
-    }
-
-    fn on_event(&mut self, e: &Event) {
-        use cbm_ttx_core::engine::EventKind;
-        match e.kind {
-            EventKind::DeliberationBegun { seconds } => {
-                self.clock = Clock {
-                    remaining: seconds as f64,
-                    timed: seconds > 0,
-                };
-            }
-            EventKind::DeliberationClosed | EventKind::RoundOpened | EventKind::ExerciseEnded => {
-                self.clock = Clock::default();
-            }
-            _ => {}
         }
     }
 
-    /// After a resume the clock restarts with what the journal says the round had.
-    fn restore_clock(&mut self) {
-        if self.game.state().phase == Phase::Deliberation {
-            let seconds = self.game.state().deliberation_seconds;
-            self.clock = Clock {
-                remaining: seconds as f64,
-                timed: seconds > 0,
-            };
+    /// Show a failure of a journaled setting change as the error banner.
+    pub fn report(&mut self, r: Result<(), SessionError>) {
+        if let Err(e) = r {
+            self.error = Some(e.to_string());
         }
     }
 
-    /// The view of a seat, brought up to date with the record.
-    pub fn view(&mut self, seat: Seat) -> &SeatView {
-        let scenario = self.scenario.clone();
-        let events = self.game.events();
-        let v = self
-            .views
-            .entry(seat)
-            .or_insert_with(|| SeatView::new(&scenario, seat));
-        let seen = v.events.last().map(|e| e.seq as usize + 1).unwrap_or(0);
-        // Re-scan from the first unseen event: views keep only what they may see.
-        let start = events.partition_point(|e| (e.seq as usize) < seen);
-        for e in &events[start..] {
-            v.observe(e);
-        }
-        v
-    }
-
-    /// Persist what was journaled this frame. Called once per frame before anything
-    /// new is shown or sent (see [`SessionPlugin`]).
-    pub fn sync_journal(&mut self) {
-        if let Some(w) = &mut self.journal
-            && let Err(e) = w.sync()
-        {
-            self.error = Some(format!("the journal could not be synced to disk: {e}"));
-        }
-    }
-
-    /// Is the clock running (a timed, unpaused deliberation with time left)?
-    pub fn clock_running(&self) -> bool {
-        let st = self.game.state();
-        self.clock.timed
-            && st.phase == Phase::Deliberation
-            && !st.paused
-            && self.clock.remaining > 0.0
+    /// The unsent input of a seat.
+    pub fn input(&mut self, seat: Seat) -> &mut SeatInput {
+        self.seat_inputs.entry(seat).or_default()
     }
 }
 
@@ -237,45 +93,30 @@ impl Plugin for SessionPlugin {
     fn build(&self, app: &mut App) {
         app.add_systems(
             Update,
-            (
-                tick_clock,
-                sync_journal.after(super::intent::handle_intents),
-            )
-                .run_if(resource_exists::<Session>),
+            (announce_time_up, show_journal_errors)
+                .after(ExerciseSet::Sync)
+                .run_if(resource_exists::<Running>.and_then(resource_exists::<Exercise>)),
         );
     }
 }
 
-fn sync_journal(session: Option<ResMut<Session>>) {
-    // The session may have just been closed by an intent this frame.
-    if let Some(mut s) = session {
-        s.sync_journal();
+/// Tell control once when a timed deliberation runs out.
+fn announce_time_up(mut running: ResMut<Running>, ex: Res<Exercise>) {
+    let st = ex.session.situation();
+    if st.phase() == Phase::Deliberation
+        && ex.session.time_up()
+        && running.time_up_told != Some(st.round())
+    {
+        running.time_up_told = Some(st.round());
+        running.notice = Some("Time is up for this round's deliberation.".into());
     }
 }
 
-/// Count the clock down; redraw once a second while it runs, not otherwise.
-fn tick_clock(
-    time: Res<Time>,
-    session: Option<ResMut<Session>>,
-    winit: Option<ResMut<WinitSettings>>,
-) {
-    let Some(mut session) = session else { return };
-    let running = session.clock_running();
-    if running {
-        session.clock.remaining = (session.clock.remaining - time.delta_secs_f64()).max(0.0);
-        if session.clock.remaining <= 0.0 {
-            session.notice = Some("Time is up for this round's deliberation.".into());
-        }
-    }
-    if let Some(mut w) = winit {
-        let wait = if running {
-            Duration::from_secs(1)
-        } else {
-            Duration::from_secs(5)
-        };
-        let mode = UpdateMode::reactive_low_power(wait);
-        if w.focused_mode != mode {
-            w.focused_mode = mode;
-        }
+/// A journal that cannot be synced is an error control must see.
+fn show_journal_errors(mut running: ResMut<Running>, ex: Res<Exercise>) {
+    if let Some(e) = &ex.journal_error
+        && running.error.as_ref() != Some(e)
+    {
+        running.error = Some(e.clone());
     }
 }

@@ -1,7 +1,7 @@
 //! `cbm-ttx host SCENARIO`: run an exercise that participants join over the LAN.
 
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bevy::app::ScheduleRunnerPlugin;
@@ -9,20 +9,24 @@ use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 use bevy_replicon_renet::RepliconRenetPlugins;
 
-use crate::app::session::{Session, SessionPlugin};
-use crate::app::storage;
+use crate::exercise::{Exercise, ExercisePlugin};
 use crate::net::director::{Director, DirectorPlugin};
 use crate::net::host::{LanHost, LanHostPlugin};
-use crate::net::{DEFAULT_PORT, NetProtocolPlugin, transport};
-use cbm_ttx_core::scenario::{self, Scenario};
+use crate::net::setup::host_session;
+use crate::net::{DEFAULT_PORT, HostOptions, NetProtocolPlugin, transport};
+use crate::storage;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
-    /// Scenario file (default: the bundled reference scenario; with --resume, the journal's).
+    /// Scenario file (default: the bundled reference scenario; with --resume, the
+    /// journal's own copy).
     pub scenario: Option<PathBuf>,
     /// UDP port to listen on.
     #[arg(long, default_value_t = DEFAULT_PORT)]
     pub port: u16,
+    /// Address to listen on (default: every interface; 127.0.0.1 for this machine only).
+    #[arg(long, default_value = "0.0.0.0")]
+    pub bind: IpAddr,
     /// Join code (default: random; on --resume, the code used before).
     #[arg(long)]
     pub code: Option<String>,
@@ -35,51 +39,41 @@ pub struct Args {
     /// Deliberation clock in seconds (default: the scenario's; 0 = no clock).
     #[arg(long)]
     pub round_seconds: Option<u32>,
-    /// Continue the exercise recorded in this journal.
+    /// Continue the exercise recorded in this journal (same join code and seats).
     #[arg(long)]
     pub resume: Option<PathBuf>,
+    /// With --headless --resume: seconds to wait for the participants to come back
+    /// before the exercise moves on.
+    #[arg(long, default_value_t = 30)]
+    pub rejoin_seconds: u64,
     /// Seed (default: the scenario's).
     #[arg(long)]
     pub seed: Option<u64>,
 }
 
-/// The session to host: resumed from a journal, or new (journaled in the data directory).
-pub fn session(args: &Args) -> Result<(Session, Option<PathBuf>), String> {
-    if let Some(j) = &args.resume {
-        let loaded = cbm_ttx_core::journal::read(j).map_err(|e| e.to_string())?;
-        let s = super::scenario_for(&loaded, args.scenario.as_deref())?;
-        let session = Session::resume(&loaded, Arc::new(s), args.scenario.clone())
-            .map_err(|e| e.to_string())?;
-        return Ok((session, args.scenario.clone()));
+impl Args {
+    pub fn options(&self) -> HostOptions {
+        HostOptions {
+            scenario: self.scenario.clone(),
+            bind: SocketAddr::new(self.bind, self.port),
+            code: self.code.clone(),
+            round_seconds: self.round_seconds,
+            resume: self.resume.clone(),
+            seed: self.seed,
+        }
     }
-    let s: Scenario = match &args.scenario {
-        Some(p) => scenario::load(p)
-            .map(|(s, _)| s)
-            .map_err(|e| match e.report() {
-                Some(r) => format!("{}\n{}", r.summary(), r.lines().join("\n")),
-                None => e.to_string(),
-            })?,
-        None => scenario::bundled::load(scenario::bundled::REFERENCE).map_err(|r| r.summary())?,
-    };
-    let seed = args.seed.unwrap_or(s.seed);
-    let path = storage::new_journal_path(&storage::data_dir(), &s.id);
-    let mut session = Session::start(Arc::new(s), args.scenario.clone(), seed, Some(path))
-        .map_err(|e| e.to_string())?;
-    if let Some(secs) = args.round_seconds {
-        session.round_seconds = secs;
-    }
-    Ok((session, args.scenario.clone()))
 }
 
 pub fn run(args: &Args) -> i32 {
     if !args.headless {
         return crate::app::run(crate::app::AppOptions {
-            host: Some(args.clone()),
+            host: Some(args.options()),
             scale: 1.0,
             ..Default::default()
         });
     }
-    let (session, _) = match session(args) {
+    let opts = args.options();
+    let session = match host_session(&opts, &storage::data_dir()) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("host: {e}");
@@ -96,40 +90,48 @@ pub fn run(args: &Args) -> i32 {
         },
         NetProtocolPlugin,
         RepliconRenetPlugins,
+        ExercisePlugin,
         LanHostPlugin,
-        SessionPlugin,
         DirectorPlugin,
     ));
-    app.add_message::<crate::app::Intent>();
     app.finish();
     app.cleanup();
-    let port = match transport::start_server(app.world_mut(), args.port) {
+    let port = match transport::start_server(app.world_mut(), opts.bind) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("host: cannot listen on UDP port {}: {e}", args.port);
+            eprintln!("host: cannot listen on UDP {}: {e}", opts.bind);
             return 1;
         }
     };
-    let host = LanHost::new(args.code.clone(), port, session.journal_path());
+    let host = match (&opts.resume, session.journal_path()) {
+        (Some(_), Some(j)) => LanHost::resume(port, j),
+        _ => LanHost::new(opts.code.clone(), port, session.journal_path()),
+    };
+    let host = match host {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("host: {e}");
+            return 1;
+        }
+    };
     announce(&session, &host);
-    let round_seconds = args.round_seconds.unwrap_or(session.round_seconds);
+    let mut director = Director::new(args.players);
+    if opts.resume.is_some() {
+        director.rejoin = Duration::from_secs(args.rejoin_seconds);
+    }
     app.insert_resource(host)
-        .insert_resource(Director {
-            players: args.players,
-            round_seconds,
-            done: false,
-        })
-        .insert_resource(session);
+        .insert_resource(director)
+        .insert_resource(Exercise::new(session));
     match app.run() {
         AppExit::Success => 0,
         AppExit::Error(c) => c.get() as i32,
     }
 }
 
-fn announce(session: &Session, host: &LanHost) {
+fn announce(session: &cbm_ttx_core::session::Session, host: &LanHost) {
     println!(
         "cbm-ttx host: \"{}\" on UDP port {}",
-        session.scenario.title.en(),
+        session.scenario().title.en(),
         host.port
     );
     println!("join code: {}", host.code);

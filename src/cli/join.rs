@@ -1,6 +1,6 @@
 //! `cbm-ttx join ADDR --code CODE`: the participant app, or headless bot clients.
 
-use std::net::{SocketAddr, ToSocketAddrs};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -9,7 +9,8 @@ use bevy::state::app::StatesPlugin;
 use bevy_replicon_renet::RepliconRenetPlugins;
 
 use crate::net::client::{BotOutcome, LanClient, LanClientPlugin};
-use crate::net::{DEFAULT_PORT, NetProtocolPlugin, transport};
+use crate::net::setup::resolve;
+use crate::net::{JoinOptions, NetProtocolPlugin, transport};
 use cbm_ttx_core::sim::Policy;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -39,20 +40,15 @@ pub struct Args {
     pub latencies: Option<PathBuf>,
 }
 
-pub fn resolve(addr: &str) -> Result<SocketAddr, String> {
-    let with_port = if addr
-        .rsplit_once(':')
-        .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
-    {
-        addr.to_owned()
-    } else {
-        format!("{addr}:{DEFAULT_PORT}")
-    };
-    with_port
-        .to_socket_addrs()
-        .map_err(|e| format!("{addr}: {e}"))?
-        .find(|a| a.is_ipv4())
-        .ok_or_else(|| format!("{addr}: no IPv4 address"))
+impl Args {
+    pub fn options(&self) -> JoinOptions {
+        JoinOptions {
+            addr: self.addr.clone(),
+            code: self.code.clone(),
+            seat: self.seat.clone(),
+            name: self.name.clone(),
+        }
+    }
 }
 
 pub fn run(args: &Args) -> i32 {
@@ -65,7 +61,7 @@ pub fn run(args: &Args) -> i32 {
     };
     match args.bot {
         None => crate::app::run(crate::app::AppOptions {
-            join: Some(args.clone()),
+            join: Some(args.options()),
             scale: 1.0,
             ..Default::default()
         }),
@@ -88,7 +84,6 @@ fn bot_app(
         RepliconRenetPlugins,
         LanClientPlugin,
     ))
-    .add_message::<crate::app::Intent>()
     .insert_resource(LanClient::new(
         Some(addr),
         code.to_owned(),

@@ -1,6 +1,5 @@
-//! The command line: `validate` and `simulate` for scenario authors (more to come
-//! from the app and network modules). Each subcommand is a small function that
-//! returns the process exit code.
+//! The command line: one module per subcommand, each a small function that returns
+//! the process exit code. Options are clap types here and plain structs below.
 
 pub mod generate;
 pub mod host;
@@ -11,50 +10,28 @@ pub mod report;
 pub mod simulate;
 pub mod validate;
 
-use std::path::Path;
-
-use cbm_ttx_core::journal::Loaded;
-use cbm_ttx_core::scenario::{self, Scenario};
-
-/// The scenario a journal was recorded with: the file given, else the path the
-/// journal recorded, else a bundled scenario with the same content.
-pub fn scenario_for(loaded: &Loaded, given: Option<&Path>) -> Result<Scenario, String> {
-    let load = |p: &Path| -> Result<Scenario, String> {
-        scenario::load(p)
-            .map(|(s, _)| s)
-            .map_err(|e| match e.report() {
+/// The scenario a journal was recorded with (its own copy, the file it names, a
+/// bundled scenario with the same content, or the file given), or a message saying
+/// how to give it with this command.
+pub fn scenario_of(
+    loaded: &cbm_ttx_core::journal::Loaded,
+    given: Option<&std::path::Path>,
+    how: &str,
+) -> Result<std::sync::Arc<cbm_ttx_core::scenario::Scenario>, String> {
+    loaded
+        .find_scenario(given, &[])
+        .map(|(s, _)| s)
+        .map_err(|e| match e {
+            cbm_ttx_core::journal::FindError::Load(l) => match l.report() {
                 Some(r) => format!("{}\n{}", r.summary(), r.lines().join("\n")),
-                None => e.to_string(),
-            })
-    };
-    if let Some(p) = given {
-        let s = load(p)?;
-        loaded.check_scenario(&s).map_err(|e| e.to_string())?;
-        return Ok(s);
-    }
-    if let Some(p) = &loaded.header.scenario_path
-        && let Ok(s) = load(Path::new(p))
-        && s.content_hash == loaded.header.scenario_hash
-    {
-        return Ok(s);
-    }
-    for which in scenario::bundled::ALL {
-        if let Ok(s) = scenario::bundled::load(which)
-            && s.content_hash == loaded.header.scenario_hash
-        {
-            return Ok(s);
-        }
-    }
-    Err(format!(
-        "{}: cannot find the scenario \"{}\" this journal was recorded with; pass it with --scenario FILE",
-        loaded.path.display(),
-        loaded.header.scenario_id
-    ))
+                None => l.to_string(),
+            },
+            cbm_ttx_core::journal::FindError::Journal(j) => format!("{j}; give its file: {how}"),
+        })
 }
 
 /// Parse a bot policy name for clap (`cooperative`, `silent`, `hawkish`, `random`).
 pub fn parse_policy(s: &str) -> Result<cbm_ttx_core::sim::Policy, String> {
-    cbm_ttx_core::sim::Policy::from_name(s).ok_or_else(|| {
-        format!("unknown policy {s:?}: use cooperative, silent, hawkish or random")
-    })
+    cbm_ttx_core::sim::Policy::from_name(s)
+        .ok_or_else(|| format!("unknown policy {s:?}: use cooperative, silent, hawkish or random"))
 }

@@ -11,18 +11,25 @@ pub struct Args {
     /// Render a screen with demonstration content, write it as PNG to this path, and exit.
     #[arg(long)]
     pub screenshot: Option<PathBuf>,
-    /// The screen for --screenshot.
-    #[arg(long, value_enum, default_value_t = Screen::Picker, requires = "screenshot")]
+    /// The screen for --screenshot: picker, lobby, console, board, hotwash, replay or participant.
+    #[arg(long, value_parser = parse_screen, default_value = "picker", requires = "screenshot")]
     pub screen: Screen,
     /// UI scale, e.g. 1.5 for a projector.
     #[arg(long, default_value_t = 1.0)]
     pub scale: f32,
-    /// With --screenshot --screen exercise: show this seat's view, e.g. `ardenia` or `ardenia/cert`.
+    /// With --screenshot --screen console: show this seat's view, e.g. `ardenia` or `ardenia/cert`.
     #[arg(long, requires = "screenshot")]
     pub seat: Option<String>,
     /// Language of the scenario's text: en, fr, de, it, ru or es (if the scenario has it).
     #[arg(long, value_parser = parse_lang)]
     pub lang: Option<cbm_ttx_core::scenario::Lang>,
+}
+
+pub fn parse_screen(s: &str) -> Result<Screen, String> {
+    Screen::from_name(s).ok_or_else(|| {
+        let names: Vec<&str> = Screen::ALL.iter().map(|s| s.name()).collect();
+        format!("unknown screen {s:?}: use {}", names.join(", "))
+    })
 }
 
 pub fn parse_lang(s: &str) -> Result<cbm_ttx_core::scenario::Lang, String> {

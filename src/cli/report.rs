@@ -38,21 +38,22 @@ pub fn run(args: &Args) -> i32 {
             t.line
         );
     }
-    let scenario = match super::scenario_for(&loaded, args.scenario.as_deref()) {
+    let how = format!("cbm-ttx report {} --scenario FILE", args.journal.display());
+    let scenario = match super::scenario_of(&loaded, args.scenario.as_deref(), &how) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("report: {e}");
             return 1;
         }
     };
-    if let Err(e) = cbm_ttx_core::engine::Game::replay(
-        std::sync::Arc::new(scenario.clone()),
-        loaded.header.seed,
-        loaded.events.clone(),
-    ) {
-        eprintln!("report: {}: {e}", args.journal.display());
-        return 1;
-    }
+    // Every command in the record is checked before anything is reported.
+    let game = match loaded.replay(scenario.clone()) {
+        Ok(g) => g,
+        Err(e) => {
+            eprintln!("report: {e}");
+            return 1;
+        }
+    };
     let out = args.out.clone().unwrap_or_else(|| {
         let mut p = args.journal.clone().into_os_string();
         p.push(".report");
@@ -63,7 +64,7 @@ pub fn run(args: &Args) -> i32 {
         lang: args.lang,
         journal: Some(args.journal.display().to_string()),
     };
-    match report::write(&scenario, loaded.header.seed, &loaded.events, &out, &opts) {
+    match report::write(&scenario, loaded.header.seed, game.events(), &out, &opts) {
         Ok(files) => {
             for f in files {
                 println!("{f}");

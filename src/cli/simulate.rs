@@ -44,13 +44,19 @@ pub fn run(args: &Args) -> i32 {
         None => None,
     };
     let scenario = match (&record, &args.scenario) {
-        (Some(l), given) => match super::scenario_for(l, given.as_deref()) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("simulate: {e}");
-                return 1;
+        (Some(l), given) => {
+            let how = format!(
+                "cbm-ttx simulate FILE --from {} --round N",
+                l.path.display()
+            );
+            match super::scenario_of(l, given.as_deref(), &how) {
+                Ok(s) => (*s).clone(),
+                Err(e) => {
+                    eprintln!("simulate: {e}");
+                    return 1;
+                }
             }
-        },
+        }
         (None, Some(path)) => match scenario::load(path) {
             Ok((s, _)) => s,
             Err(e) => {
@@ -70,18 +76,21 @@ pub fn run(args: &Args) -> i32 {
             return 1;
         }
     };
+    let recorded = record.as_ref().map(|l| l.events()).unwrap_or_default();
     let start = match (&record, args.round) {
-        (Some(l), Some(round)) => match cbm_ttx_core::engine::history::before_round(&l.events, round) {
-            Some(cut) => Some(cut.to_vec()),
-            None => {
-                eprintln!(
-                    "simulate: round {round} never opened in {} (it reaches round {})",
-                    l.path.display(),
-                    cbm_ttx_core::engine::history::last_round(&l.events)
-                );
-                return 1;
+        (Some(l), Some(round)) => {
+            match cbm_ttx_core::engine::history::before_round(&recorded, round) {
+                Some(cut) => Some(cut.to_vec()),
+                None => {
+                    eprintln!(
+                        "simulate: round {round} never opened in {} (it reaches round {})",
+                        l.path.display(),
+                        cbm_ttx_core::engine::history::last_round(&recorded)
+                    );
+                    return 1;
+                }
             }
-        },
+        }
         _ => None,
     };
     let seed = args.seed.unwrap_or(scenario.seed);
@@ -96,6 +105,12 @@ pub fn run(args: &Args) -> i32 {
         seed,
         policies,
         journal_dir: args.journal_dir.as_deref(),
+        source: args.scenario.clone(),
+        source_text: args
+            .scenario
+            .as_deref()
+            .and_then(|p| scenario::read_limited(p).ok())
+            .and_then(|b| String::from_utf8(b).ok()),
         start: start.as_deref(),
     };
     let started = std::time::Instant::now();

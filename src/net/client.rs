@@ -1,19 +1,20 @@
 //! The participant side: join with a code, claim a seat (or take it back with a
-//! token), keep the seat's view from the events the host sends, and send commands.
-//! A bot client plays with the simulate policies.
+//! token), keep the seat's view from the events and disclosures the host sends, and
+//! send commands. A bot client plays with the `simulate` policies, deciding from the
+//! same kind of view as in `simulate` — so it decides the same.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use bevy::prelude::*;
 use bevy_replicon::client::ClientSystems;
 use bevy_replicon::prelude::*;
 
-use super::protocol::{self, ClientMsg, PROTOCOL_VERSION, SeatInfo, ServerMsg};
-use crate::app::intent::Intent;
-use cbm_ttx_core::engine::state::{State, apply};
+use super::protocol::{self, ClientMsg, ClockState, PROTOCOL_VERSION, SeatInfo, ServerMsg};
 use cbm_ttx_core::engine::{Command, EventKind, Phase, Seat, SeatView};
-use cbm_ttx_core::scenario::Scenario;
+use cbm_ttx_core::scenario::{Lang, TurnOrder};
 use cbm_ttx_core::sim::Policy;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -32,6 +33,10 @@ pub enum Status {
     Lost,
 }
 
+/// A command a participant's screen asks the client to send.
+#[derive(Message, Clone, Debug, PartialEq)]
+pub struct Outgoing(pub Command);
+
 #[derive(Resource, Debug)]
 pub struct LanClient {
     pub addr: Option<SocketAddr>,
@@ -41,16 +46,16 @@ pub struct LanClient {
     pub wanted: Option<String>,
     pub token: Option<String>,
     pub status: Status,
-    /// The scenario as the host let us have it, completed by disclosures.
-    pub scenario: Option<Scenario>,
     pub seat: Option<Seat>,
+    /// What our seat knows: the public scenario, the events we saw, what they disclosed.
     pub view: Option<SeatView>,
-    /// What our State knows, folded from the events we saw (bots decide from it).
-    pub knowledge: Option<State>,
+    /// The language the facilitator chose.
+    pub lang: Lang,
     pub refused: Option<String>,
     pub bot: Option<Policy>,
-    /// Seconds of the current deliberation and when we saw it begin.
-    pub clock: Option<(f64, u32)>,
+    pub bot_seed: u64,
+    /// The host's clock and when (our time, seconds) we heard it.
+    pub clock: Option<(ClockState, f64)>,
     /// Events received, and messages ignored as unsound.
     pub received: usize,
     pub rejected: usize,
@@ -85,12 +90,12 @@ impl LanClient {
             wanted,
             token: None,
             status: Status::Connecting,
-            scenario: None,
             seat: None,
             view: None,
-            knowledge: None,
+            lang: Lang::En,
             refused: None,
             bot,
+            bot_seed: 0,
             clock: None,
             received: 0,
             rejected: 0,
@@ -109,12 +114,19 @@ impl LanClient {
         self.hello_sent = false;
     }
 
-    /// Seconds left on the round clock, as far as this client can tell.
-    pub fn clock_left(&self, now: f64) -> Option<f64> {
+    /// Time left on the host's round clock, counted on from when we heard it.
+    pub fn clock_left(&self, now: f64) -> Option<Duration> {
         let v = self.view.as_ref()?;
-        let (started, seconds) = self.clock?;
-        (v.phase == Phase::Deliberation && seconds > 0)
-            .then(|| (seconds as f64 - (now - started)).max(0.0))
+        let (c, heard) = self.clock?;
+        if v.phase != Phase::Deliberation {
+            return None;
+        }
+        let gone = if c.running {
+            Duration::from_secs_f64((now - heard).max(0.0))
+        } else {
+            Duration::ZERO
+        };
+        Some(Duration::from_millis(c.remaining_ms).saturating_sub(gone))
     }
 }
 
@@ -130,20 +142,21 @@ pub struct LanClientPlugin;
 impl Plugin for LanClientPlugin {
     fn build(&self, app: &mut App) {
         let on = resource_exists::<LanClient>;
-        app.add_systems(
-            PreUpdate,
-            (watch_connection, receive)
-                .chain()
-                .after(ClientSystems::Receive)
-                .run_if(on),
-        )
-        .add_systems(
-            PostUpdate,
-            (say_hello, forward_intents, bot_play)
-                .chain()
-                .before(ClientSystems::Send)
-                .run_if(on),
-        );
+        app.add_message::<Outgoing>()
+            .add_systems(
+                PreUpdate,
+                (watch_connection, receive)
+                    .chain()
+                    .after(ClientSystems::Receive)
+                    .run_if(on),
+            )
+            .add_systems(
+                PostUpdate,
+                (say_hello, forward, bot_play)
+                    .chain()
+                    .before(ClientSystems::Send)
+                    .run_if(on),
+            );
     }
 }
 
@@ -195,7 +208,8 @@ fn say_hello(
     mut out: MessageWriter<ClientMsg>,
 ) {
     let now = time.elapsed_secs_f64();
-    // An unanswered hello (dropped by a busy host) is said again.
+    // An unanswered hello (dropped by a busy host) is said again: the host answers a
+    // repeated claim for the seat this client already holds with the same welcome.
     if client.hello_sent
         && !matches!(client.status, Status::Seated | Status::Choosing { .. })
         && now - client.hello_at > 3.0
@@ -209,7 +223,7 @@ fn say_hello(
         return;
     }
     client.hello_sent = true;
-    client.hello_at = time.elapsed_secs_f64();
+    client.hello_at = now;
     out.write(ClientMsg::Hello {
         protocol: PROTOCOL_VERSION,
         code: client.code.clone(),
@@ -233,8 +247,8 @@ fn receive(
                 seats,
                 reason,
             } => {
-                // A bot without a seat of its own takes the first free one (again, if
-                // another bot was quicker); a person chooses on screen.
+                // A bot without a seat of its own takes a free one (another, if a bot
+                // was quicker); a person chooses on screen.
                 if client.bot.is_some() {
                     let free: Vec<&SeatInfo> = seats.iter().filter(|s| !s.taken).collect();
                     // Many bots joining at once: each tries a different free seat.
@@ -265,14 +279,16 @@ fn receive(
                 seat_key,
                 token,
                 scenario,
+                lang,
+                bot_seed,
             } => {
                 info!("seated as {seat_key}");
                 client.token = Some(token);
                 client.wanted = Some(seat_key);
-                client.knowledge = Some(State::new(&scenario, 0));
-                client.view = Some(SeatView::new(&scenario, seat));
-                client.scenario = Some(*scenario);
+                client.view = Some(SeatView::new(Arc::new(*scenario), seat));
                 client.seat = Some(seat);
+                client.lang = lang;
+                client.bot_seed = bot_seed;
                 client.status = Status::Seated;
                 client.acted_round = 0;
             }
@@ -280,46 +296,8 @@ fn receive(
                 reset,
                 events,
                 disclosures,
-            } => {
-                let client = &mut *client;
-                let (Some(scenario), Some(seat)) = (client.scenario.as_mut(), client.seat) else {
-                    continue;
-                };
-                if !protocol::sound(scenario, &events, &disclosures) {
-                    client.rejected += 1;
-                    continue;
-                }
-                if reset {
-                    client.view = Some(SeatView::new(scenario, seat));
-                    client.knowledge = Some(State::new(scenario, 0));
-                }
-                protocol::apply_disclosures(scenario, seat, &disclosures);
-                let (Some(view), Some(know)) = (client.view.as_mut(), client.knowledge.as_mut())
-                else {
-                    continue;
-                };
-                for e in &events {
-                    if !view.observe(e) {
-                        continue;
-                    }
-                    apply(know, scenario, e);
-                    client.received += 1;
-                    match &e.kind {
-                        EventKind::DeliberationBegun { seconds } => {
-                            client.clock = Some((now, *seconds))
-                        }
-                        EventKind::ActionSubmitted { seat: s, .. }
-                        | EventKind::SeatReady { seat: s }
-                            if *s == seat =>
-                        {
-                            if let Some(sent) = client.pending.pop_front() {
-                                client.latencies.push(now - sent);
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-            }
+            } => take_events(&mut client, reset, events, disclosures, now),
+            ServerMsg::Clock(c) => client.clock = c.map(|c| (c, now)),
             ServerMsg::Refused { reason } => {
                 client.pending.pop_front();
                 client.refused = Some(reason);
@@ -329,18 +307,47 @@ fn receive(
     }
 }
 
+fn take_events(
+    client: &mut LanClient,
+    reset: bool,
+    events: Vec<cbm_ttx_core::engine::Event>,
+    disclosures: Vec<Vec<cbm_ttx_core::engine::Disclosure>>,
+    now: f64,
+) {
+    let (Some(view), Some(seat)) = (client.view.as_mut(), client.seat) else {
+        return;
+    };
+    if !protocol::sound(view.scenario(), &events, &disclosures) {
+        client.rejected += 1;
+        return;
+    }
+    if reset {
+        *view = SeatView::new(view.scenario_arc().clone(), seat);
+    }
+    for (e, d) in events.iter().zip(disclosures) {
+        if !view.observe(e, d) {
+            continue;
+        }
+        client.received += 1;
+        if let EventKind::ActionSubmitted { seat: s, .. } | EventKind::SeatReady { seat: s } =
+            &e.kind
+            && *s == seat
+            && let Some(sent) = client.pending.pop_front()
+        {
+            client.latencies.push(now - sent);
+        }
+    }
+}
+
 /// Commands a person gives on the participant screen go to the host.
-fn forward_intents(
-    mut intents: MessageReader<Intent>,
+fn forward(
+    mut outgoing: MessageReader<Outgoing>,
     mut client: ResMut<LanClient>,
     mut out: MessageWriter<ClientMsg>,
     time: Res<Time<Real>>,
 ) {
-    for i in intents.read() {
-        if let Intent::Command(seat, cmd) = i
-            && Some(*seat) == client.seat
-            && client.status == Status::Seated
-        {
+    for Outgoing(cmd) in outgoing.read() {
+        if client.status == Status::Seated {
             client.refused = None;
             client.pending.push_back(time.elapsed_secs_f64());
             out.write(ClientMsg::Act { cmd: cmd.clone() });
@@ -361,19 +368,12 @@ fn bot_play(
         return;
     }
     let client = &mut *client;
-    let (Some(view), Some(know), Some(scenario), Some(seat)) = (
-        &client.view,
-        &client.knowledge,
-        &client.scenario,
-        client.seat,
-    ) else {
-        return;
-    };
+    let Some(view) = &client.view else { return };
     if view.phase == Phase::Ended {
         commands.insert_resource(BotOutcome::Finished);
         return;
     }
-    let Some(me) = seat.state() else { return };
+    let Some(me) = view.seat.state() else { return };
     if view.phase != Phase::Deliberation
         || view.paused
         || client.acted_round == view.round
@@ -381,16 +381,12 @@ fn bot_play(
     {
         return;
     }
-    if scenario.turn_order == cbm_ttx_core::scenario::TurnOrder::Sequential && view.turn != Some(me) {
+    if view.scenario().turn_order == TurnOrder::Sequential && view.turn != Some(me) {
         return;
     }
     client.acted_round = view.round;
     let now = time.elapsed_secs_f64();
-    let mut plan = policy.plan(scenario, know, me);
-    if let Seat::Body(b) = seat {
-        plan.retain(|(actor, _)| *actor == b);
-    }
-    for (actor, action) in plan {
+    for (actor, action) in policy.plan(view, client.bot_seed) {
         client.pending.push_back(now);
         out.write(ClientMsg::Act {
             cmd: Command::Submit { actor, action },

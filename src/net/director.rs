@@ -1,20 +1,46 @@
 //! The headless host runs the exercise by itself: it starts once enough seats are
 //! claimed, closes each round when every seated player is ready or the clock runs
-//! out, and stops after the last round.
+//! out, and stops after the last round — but only once every participant has had
+//! the end (a client that lost the host needs a while to notice and come back).
+
+use std::time::Duration;
 
 use bevy::prelude::*;
 
-use super::host::LanHost;
-use crate::app::session::Session;
+use super::host::{LanHost, final_summary};
+use crate::exercise::{Exercise, ExerciseSet};
 use cbm_ttx_core::engine::{Command, Phase, Seat};
+use cbm_ttx_core::scenario::TurnOrder;
 
+/// How the headless host runs its exercise.
 #[derive(Resource, Debug, Clone)]
 pub struct Director {
     /// Start when this many seats are claimed.
     pub players: usize,
-    pub round_seconds: u32,
-    /// Set when the exercise has ended (the app then exits).
+    /// After a resume: wait this long for the seated participants to come back before
+    /// moving the exercise on (they come back with their tokens).
+    pub rejoin: Duration,
+    /// After the end: stay up at most this long until every participant has the end.
+    pub linger: Duration,
+    /// Set when the exercise has ended and everyone has it (the app then exits).
     pub done: bool,
+    /// When the director began (seconds of real time), for the rejoin wait.
+    started: Option<f64>,
+    /// When the exercise ended.
+    ended: Option<f64>,
+}
+
+impl Director {
+    pub fn new(players: usize) -> Director {
+        Director {
+            players,
+            rejoin: Duration::ZERO,
+            linger: Duration::from_secs(20),
+            done: false,
+            started: None,
+            ended: None,
+        }
+    }
 }
 
 /// Host frame times while the exercise runs (frames are when commands are handled).
@@ -27,9 +53,9 @@ impl Plugin for DirectorPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<FrameTimes>().add_systems(
             Update,
-            direct.run_if(
+            direct.in_set(ExerciseSet::Commands).run_if(
                 resource_exists::<Director>
-                    .and_then(resource_exists::<Session>)
+                    .and_then(resource_exists::<Exercise>)
                     .and_then(resource_exists::<LanHost>),
             ),
         );
@@ -41,91 +67,97 @@ fn direct(
     mut last_report: Local<f64>,
     mut frames: ResMut<FrameTimes>,
     mut director: ResMut<Director>,
-    mut session: ResMut<Session>,
-    host: Res<LanHost>,
+    mut ex: ResMut<Exercise>,
+    mut host: ResMut<LanHost>,
     mut exit: MessageWriter<AppExit>,
 ) {
     if director.done {
         return;
     }
-    let control = |s: &mut Session, c: Command| {
-        let label = format!("{c:?}");
+    let now = time.elapsed_secs_f64();
+    let started = *director.started.get_or_insert(now);
+    let session = &mut ex.session;
+    let control = |s: &mut cbm_ttx_core::session::Session, c: Command| {
+        let label = c.label();
         if let Err(e) = s.command(Seat::Control, c) {
             warn!("director: {label}: {e}");
         }
     };
-    if session.game.state().phase != Phase::Setup {
+    let st = session.situation().clone();
+    if st.phase() != Phase::Setup {
         frames.0.push(time.delta_secs_f64());
     }
-    let st = session.game.state().clone();
+    // After a resume, the participants first come back (or the wait runs out).
+    let waiting = now - started < director.rejoin.as_secs_f64()
+        && !host.all_caught_up(session.events().len());
+    if waiting && st.phase() != Phase::Setup {
+        if now - *last_report > 5.0 {
+            *last_report = now;
+            let back = host.seated().iter().filter(|(_, on)| *on).count();
+            println!(
+                "waiting for participants to come back: {back} of {} seats connected",
+                host.seated().len()
+            );
+        }
+        return;
+    }
     let seated: Vec<Seat> = st
-        .seats
+        .seats()
         .keys()
         .copied()
         .filter(|s| matches!(s, Seat::State(_) | Seat::Body(_)))
         .collect();
-    match st.phase {
+    match st.phase() {
         Phase::Setup => {
-            if time.elapsed_secs_f64() - *last_report > 5.0 {
-                *last_report = time.elapsed_secs_f64();
+            if now - *last_report > 5.0 {
+                *last_report = now;
                 println!(
-                    "waiting for players: {} of {} seats claimed, {} clients connected; {:?}",
+                    "waiting for players: {} of {} seats claimed, {} clients connected",
                     host.seated().len(),
                     director.players,
                     host.clients(),
-                    host.stats
                 );
             }
             if host.seated().len() >= director.players && seated.len() >= director.players {
                 println!("{} seat(s) claimed: starting", seated.len());
-                control(&mut session, Command::Start);
+                control(session, Command::Start);
             }
         }
-        Phase::Briefing => control(
-            &mut session,
-            Command::BeginDeliberation {
-                seconds: director.round_seconds,
-            },
-        ),
+        Phase::Briefing => {
+            let seconds = session.settings().round_seconds;
+            control(session, Command::BeginDeliberation { seconds });
+        }
         Phase::Deliberation => {
-            let all_ready = !seated.is_empty() && seated.iter().all(|s| st.ready.contains(s));
-            let sequential_done = session.scenario.turn_order
-                == cbm_ttx_core::scenario::TurnOrder::Sequential
-                && st.turn.is_none()
-                && !st.ready.is_empty();
-            let time_up = session.clock.timed && session.clock.remaining <= 0.0;
+            let all_ready = !seated.is_empty() && seated.iter().all(|s| st.ready().contains(s));
+            let sequential_done = session.scenario().turn_order == TurnOrder::Sequential
+                && st.turn().is_none()
+                && !st.ready().is_empty();
+            let time_up = session.time_up();
             if all_ready || sequential_done || time_up {
                 println!(
                     "round {}: closing ({})",
-                    st.round,
+                    st.round(),
                     if time_up {
                         "time is up"
                     } else {
                         "everyone is ready"
                     }
                 );
-                control(&mut session, Command::CloseDeliberation);
+                control(session, Command::CloseDeliberation);
             }
         }
-        Phase::Debrief if st.is_last_round(&session.scenario) => {
-            control(&mut session, Command::End)
-        }
-        Phase::Debrief => control(&mut session, Command::OpenRound),
+        Phase::Debrief if st.is_last_round(session.scenario()) => control(session, Command::End),
+        Phase::Debrief => control(session, Command::OpenRound),
         Phase::Ended => {
-            director.done = true;
-            let mut f = std::mem::take(&mut frames.0);
-            f.sort_by(f64::total_cmp);
-            if !f.is_empty() {
-                let q = |p: f64| f[((f.len() - 1) as f64 * p).round() as usize] * 1000.0;
-                println!(
-                    "host frames while playing: {} , p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; {:?}",
-                    f.len(),
-                    q(0.5),
-                    q(0.99),
-                    q(1.0),
-                    host.stats
-                );
+            let ended = *director.ended.get_or_insert(now);
+            // Stay until every participant has the end, or the linger runs out.
+            let everyone = host.all_caught_up(session.events().len());
+            // A moment more for the transport to deliver what was queued.
+            if !(everyone && now - ended > 1.0) && now - ended < director.linger.as_secs_f64() {
+                return;
             }
+            director.done = true;
+            report(&mut frames, &mut host);
             match session.journal_path() {
                 Some(p) => println!("journal: {}", p.display()),
                 None => println!("journal: (none)"),
@@ -133,4 +165,37 @@ fn direct(
             exit.write(AppExit::Success);
         }
     }
+}
+
+/// Frame times and host-side handling latency, for load tests.
+fn report(frames: &mut FrameTimes, host: &mut LanHost) {
+    let q = |v: &mut Vec<f64>, p: f64| {
+        v.sort_by(f64::total_cmp);
+        v.get(((v.len().max(1) - 1) as f64 * p).round() as usize)
+            .copied()
+            .unwrap_or(0.0)
+            * 1000.0
+    };
+    let mut f = std::mem::take(&mut frames.0);
+    if !f.is_empty() {
+        println!(
+            "host frames while playing: {}, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            f.len(),
+            q(&mut f, 0.5),
+            q(&mut f, 0.99),
+            q(&mut f, 1.0),
+        );
+    }
+    let mut h = std::mem::take(&mut host.handling);
+    if !h.is_empty() {
+        println!(
+            "host handling (command received → events journaled): {} commands, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            h.len(),
+            q(&mut h, 0.5),
+            q(&mut h, 0.99),
+            q(&mut h, 1.0),
+        );
+    }
+    final_summary(host);
+    println!("network: {:?}", host.stats);
 }

@@ -1,22 +1,25 @@
 //! LAN play: the facilitator's machine hosts the exercise; participants join from
 //! their laptops. Built on bevy_replicon's messages over renet (UDP).
 //!
-//! The host is authoritative: it runs the engine and the journal. Every command from
-//! the network goes through the same [`crate::app::Session::command`] as a local one,
-//! so the engine checks seat and phase. Each client receives only the events whose
-//! audience includes its seat, and only the private texts those events reveal
-//! ([`protocol::disclosures`]); the scenario it holds is [`protocol::redact`]ed.
+//! The host is authoritative: it runs the exercise's session service
+//! ([`crate::exercise::Exercise`]). Every command from the network goes through the
+//! same `Session::command` as a local one, so the engine checks seat and phase. Each
+//! client receives the public scenario, only the events whose audience includes its
+//! seat, and only the scenario text those events disclose to it
+//! ([`cbm_ttx_core::engine::disclose`]).
 
 pub mod client;
 pub mod director;
 pub mod host;
 pub mod protocol;
+pub mod setup;
 pub mod transport;
 
 use bevy::prelude::*;
 use bevy_replicon::prelude::*;
 
 pub use protocol::{ClientMsg, ServerMsg};
+pub use setup::{HostOptions, JoinOptions};
 
 /// Default UDP port.
 pub const DEFAULT_PORT: u16 = 5151;
@@ -46,42 +49,30 @@ impl Plugin for NetProtocolPlugin {
 }
 
 /// A join code people can read out across a room: 6 letters without look-alikes.
-pub fn random_code() -> String {
+pub fn random_code() -> Result<String, String> {
     const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    let mut seed = [0u8; 8];
-    fill_random(&mut seed);
-    let mut x = u64::from_le_bytes(seed);
-    (0..6)
-        .map(|_| {
-            let c = ALPHABET[(x % ALPHABET.len() as u64) as usize] as char;
-            x /= ALPHABET.len() as u64;
-            c
-        })
-        .collect()
+    let mut bytes = [0u8; 6];
+    fill_random(&mut bytes)?;
+    // 256 is not a multiple of 31: the small bias does not matter for a room code.
+    Ok(bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect())
 }
 
-/// A secret for reconnect tokens and the control key.
-pub fn random_secret() -> String {
+/// A secret for reconnect tokens and the control key: 128 bits from the OS.
+pub fn random_secret() -> Result<String, String> {
     let mut b = [0u8; 16];
-    fill_random(&mut b);
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    fill_random(&mut b)?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
 }
 
-fn fill_random(buf: &mut [u8]) {
-    use rand_core::{Rng, SeedableRng};
-    // Seed from the OS via the standard library's randomised hasher and the clock;
-    // these secrets guard a workshop room, not a bank.
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0),
-    );
-    h.write_u32(std::process::id());
-    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(h.finish());
-    rng.fill_bytes(buf);
+/// Bytes from the operating system's random number generator.
+fn fill_random(buf: &mut [u8]) -> Result<(), String> {
+    use rand::TryRng;
+    rand::rngs::SysRng
+        .try_fill_bytes(buf)
+        .map_err(|e| format!("the operating system gave no random numbers: {e}"))
 }
 
 /// This machine's IPv4 addresses that others on the LAN can type.

@@ -1,6 +1,8 @@
 //! What crosses the network. Clients send [`ClientMsg`]; the host answers with
 //! [`ServerMsg`]. Messages are compact postcard; the few fields that hold scenario
 //! text (which may be a plain string or a map of languages) travel as JSON inside.
+//! A client receives the public scenario and, with each event it may see, the text
+//! that event discloses to it ([`cbm_ttx_core::engine::disclose`]) — nothing else.
 //! The host's decoder turns anything it cannot read into a counted `Malformed` or
 //! `Oversized` message, so nothing unreadable touches the exercise.
 
@@ -12,13 +14,11 @@ use bevy_replicon::shared::message::ctx::{
 };
 use serde::{Deserialize, Serialize};
 
-use cbm_ttx_core::engine::{Command, Event, EventKind, Seat};
-use cbm_ttx_core::scenario::{
-    Effect, FactId, IncidentId, InjectAudience, InjectId, Origin, Scenario, Text, When,
-};
+use cbm_ttx_core::engine::{Command, Disclosure, Event, Seat, integrity};
+use cbm_ttx_core::scenario::{Lang, Scenario};
 
 /// Bumped when messages change shape; host and client must agree.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 /// Longest message a client may send.
 pub const MAX_CLIENT_BYTES: usize = 64 * 1024;
 
@@ -51,6 +51,17 @@ pub struct SeatInfo {
     pub taken: bool,
 }
 
+/// The host's round clock, as participants show it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockState {
+    /// The round's length, milliseconds.
+    pub length_ms: u64,
+    /// Time left when the host sent this, milliseconds.
+    pub remaining_ms: u64,
+    /// Counting down (false: paused or up).
+    pub running: bool,
+}
+
 #[derive(Message, Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ServerMsg {
     /// The code was right but no seat was named (or it was taken): pick one.
@@ -59,180 +70,44 @@ pub enum ServerMsg {
         seats: Vec<SeatInfo>,
         reason: Option<String>,
     },
-    /// The client holds this seat. `scenario` has nothing private in it; the rest
-    /// arrives with the events the seat may see.
+    /// The client holds this seat. `scenario` is the public scenario (nothing
+    /// private); the rest arrives with the events the seat may see.
     Welcome {
         seat: Seat,
         seat_key: String,
         token: String,
         #[serde(with = "as_json")]
         scenario: Box<Scenario>,
+        /// The language of scenario text the facilitator chose.
+        lang: Lang,
+        /// A bot playing this seat decides with this seed (see `bot_seed`).
+        bot_seed: u64,
     },
-    /// Events the seat may see, in order, with the texts they reveal. `reset` says the
-    /// list starts from the beginning (after a reconnect).
+    /// Events the seat may see, in order, each with the scenario text it discloses
+    /// to the seat. `reset` says the list starts from the beginning (a reconnect).
     Events {
         reset: bool,
         events: Vec<Event>,
         #[serde(with = "as_json")]
-        disclosures: Vec<Disclosure>,
+        disclosures: Vec<Vec<Disclosure>>,
     },
+    /// The host's round clock (None: no timed deliberation open).
+    Clock(Option<ClockState>),
     /// A command was refused (the exercise goes on).
     Refused { reason: String },
     /// The host will not talk to this client (wrong code, wrong version).
     Denied { reason: String },
 }
 
-/// Private scenario content that an event entitles a seat to see.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Disclosure {
-    Fact {
-        id: FactId,
-        text: Text,
-        points_to: Option<Origin>,
-    },
-    Inject {
-        id: InjectId,
-        text: Text,
-        questions: Vec<Text>,
-        effects: Vec<Effect>,
-    },
-    Incident {
-        id: IncidentId,
-        description: Text,
-    },
-}
-
-/// The scenario as a client may hold it: structure and public texts, but no hidden
-/// origins, fact or inject texts, triggers, effects or objectives, and every
-/// directory entry presumed correct.
-pub fn redact(s: &Scenario) -> Scenario {
-    let mut r = s.clone();
-    let nobody = Origin::Actor(cbm_ttx_core::scenario::ActorId(0));
-    for inc in &mut r.incidents {
-        inc.origin = nobody;
-        inc.description = Text::default();
-    }
-    for f in &mut r.facts {
-        f.text = Text::default();
-        f.known_by.clear();
-        f.points_to = None;
-        f.hidden = false;
-    }
-    for inj in &mut r.injects {
-        inj.text = Text::default();
-        inj.when = When::Manual;
-        inj.audience = InjectAudience::Control;
-        inj.effects.clear();
-        inj.questions.clear();
-        inj.expected.clear();
-    }
-    for st in &mut r.states {
-        for c in &mut st.contacts {
-            c.correct = true;
-        }
-    }
-    r.objectives.clear();
-    r
-}
-
-/// What the events reveal to a seat that already saw them.
-pub fn disclosures(s: &Scenario, seat: Seat, events: &[Event]) -> Vec<Disclosure> {
-    let mut out = Vec::new();
-    for e in events {
-        match &e.kind {
-            EventKind::FactLearned { fact, .. } => {
-                let f = s.fact(*fact);
-                out.push(Disclosure::Fact {
-                    id: *fact,
-                    text: f.text.clone(),
-                    points_to: f.points_to,
-                });
-            }
-            EventKind::InjectRevealed { inject, .. } => {
-                let i = s.inject(*inject);
-                // Only effects on the seat's own State: a State knows of its own reorganisation.
-                let effects = i
-                    .effects
-                    .iter()
-                    .filter(
-                        |ef| matches!(ef, Effect::BreakContact(st, _) if Some(*st) == seat.state()),
-                    )
-                    .cloned()
-                    .collect();
-                out.push(Disclosure::Inject {
-                    id: *inject,
-                    text: i.text.clone(),
-                    questions: i.questions.clone(),
-                    effects,
-                });
-            }
-            EventKind::IncidentOpened { incident } => {
-                out.push(Disclosure::Incident {
-                    id: *incident,
-                    description: s.incident(*incident).description.clone(),
-                });
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// Fold disclosures into the client's copy of the scenario. Out-of-range ids from a
-/// misbehaving host are ignored.
-pub fn apply_disclosures(s: &mut Scenario, seat: Seat, list: &[Disclosure]) {
-    for d in list {
-        match d {
-            Disclosure::Fact {
-                id,
-                text,
-                points_to,
-            } => {
-                if let Some(f) = s.facts.get_mut(id.index()) {
-                    f.text = text.clone();
-                    f.points_to = *points_to;
-                }
-            }
-            Disclosure::Inject {
-                id,
-                text,
-                questions,
-                effects,
-            } => {
-                if let Some(i) = s.injects.get_mut(id.index()) {
-                    i.text = text.clone();
-                    i.questions = questions.clone();
-                    i.effects = effects.clone();
-                    i.audience = match seat.state() {
-                        Some(st) => InjectAudience::States(cbm_ttx_core::scenario::StateSet::one(st)),
-                        None => InjectAudience::Public,
-                    };
-                }
-            }
-            Disclosure::Incident { id, description } => {
-                if let Some(i) = s.incidents.get_mut(id.index()) {
-                    i.description = description.clone();
-                }
-            }
-        }
-    }
-}
-
-/// Is every index in a received event and its disclosures within the scenario?
-pub fn sound(s: &Scenario, events: &[Event], disclosures: &[Disclosure]) -> bool {
-    events
-        .iter()
-        .all(|e| cbm_ttx_core::engine::integrity::refers_within(s, e))
-        && disclosures.iter().all(|d| match d {
-            Disclosure::Fact { id, .. } => id.index() < s.facts.len(),
-            Disclosure::Inject { id, effects, .. } => {
-                id.index() < s.injects.len()
-                    && effects.iter().all(
-                        |e| matches!(e, Effect::BreakContact(st, _) if st.index() < s.states.len()),
-                    )
-            }
-            Disclosure::Incident { id, .. } => id.index() < s.incidents.len(),
-        })
+/// Is every index in received events and their disclosures within the public
+/// scenario the client holds?
+pub fn sound(s: &Scenario, events: &[Event], disclosures: &[Vec<Disclosure>]) -> bool {
+    events.len() == disclosures.len()
+        && events.iter().all(|e| integrity::refers_within_public(s, e))
+        && disclosures
+            .iter()
+            .flatten()
+            .all(|d| cbm_ttx_core::engine::disclose::sound(s, d))
 }
 
 // ---- framing ------------------------------------------------------------------------

@@ -32,18 +32,23 @@ fn now() -> std::time::Duration {
         .unwrap_or_default()
 }
 
-/// Listen on every interface at `port` (0: any free port). Returns the bound port.
-pub fn start_server(world: &mut World, port: u16) -> std::io::Result<u16> {
+/// Listen at `bind` (every interface: `0.0.0.0`; port 0: any free port). Returns
+/// the bound port.
+pub fn start_server(world: &mut World, bind: SocketAddr) -> std::io::Result<u16> {
     let channels = world.resource::<RepliconChannels>();
     let server = RenetServer(bevy_replicon_renet::renet::RenetServer::new(config(
         channels,
     )));
-    let socket = UdpSocket::bind(SocketAddr::from(([0, 0, 0, 0], port)))?;
+    let socket = UdpSocket::bind(bind)?;
     let port = socket.local_addr()?.port();
-    let mut public: Vec<SocketAddr> = super::local_addresses()
-        .into_iter()
-        .map(|ip| SocketAddr::new(ip, port))
-        .collect();
+    let mut public: Vec<SocketAddr> = if bind.ip().is_unspecified() {
+        super::local_addresses()
+            .into_iter()
+            .map(|ip| SocketAddr::new(ip, port))
+            .collect()
+    } else {
+        vec![SocketAddr::new(bind.ip(), port)]
+    };
     public.dedup();
     let server_config = ServerConfig {
         current_time: now(),
@@ -66,7 +71,8 @@ pub fn start_client(world: &mut World, server: SocketAddr) -> Result<(), String>
         channels,
     )));
     let socket = UdpSocket::bind(SocketAddr::from(([0, 0, 0, 0], 0))).map_err(|e| e.to_string())?;
-    let client_id = u64::from_str_radix(&super::random_secret()[..16], 16).unwrap_or(1);
+    let secret = super::random_secret()?;
+    let client_id = u64::from_str_radix(&secret[..16], 16).unwrap_or(1);
     let auth = ClientAuthentication::Unsecure {
         protocol_id: PROTOCOL_ID,
         client_id,

@@ -9,11 +9,11 @@ use bevy::asset::io::memory::{Dir, MemoryAssetReader};
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 
-use cbm_ttx::app::intent::Draft;
 use cbm_ttx::app::library::{FS, Library, asset_path};
-use cbm_ttx::app::session::{Session, Viewing};
-use cbm_ttx::app::storage::DataDir;
+use cbm_ttx::app::session::{Running, Viewing};
 use cbm_ttx::app::{Intent, Screen, ShellPlugin};
+use cbm_ttx::exercise::Exercise;
+use cbm_ttx::storage::DataDir;
 use cbm_ttx_core::engine::{Command, EventKind, Phase, Seat};
 
 use crate::common::*;
@@ -72,6 +72,14 @@ fn screen(app: &App) -> Screen {
     *app.world().resource::<State<Screen>>().get()
 }
 
+fn exercise(app: &App) -> &Exercise {
+    app.world().resource::<Exercise>()
+}
+
+fn running(app: &App) -> &Running {
+    app.world().resource::<Running>()
+}
+
 fn loaded(app: &mut App) -> bool {
     app.world()
         .resource::<Library>()
@@ -101,18 +109,20 @@ fn picker_to_lobby_to_exercise_to_debrief_with_a_journal() {
     }
     send(&mut app, Intent::ToLobby);
     assert_eq!(screen(&app), Screen::Lobby);
-    {
-        let mut d = app.world_mut().resource_mut::<Draft>();
-        d.names[0].1 = "Team North".into();
-        d.round_minutes = 10;
-    }
+    let first = Seat::State(cbm_ttx_core::scenario::StateId(0));
+    send(&mut app, Intent::SetName(first, "Team North".into()));
+    send(&mut app, Intent::SetRoundMinutes(10));
+    send(
+        &mut app,
+        Intent::SetLanguage(cbm_ttx_core::scenario::Lang::Ru),
+    );
     send(&mut app, Intent::StartExercise);
-    assert_eq!(screen(&app), Screen::Exercise);
+    assert_eq!(screen(&app), Screen::Console);
     let journal =
         {
-            let s = app.world().resource::<Session>();
-            assert_eq!(s.game.state().phase, Phase::Briefing);
-            assert_eq!(s.round_seconds, 600);
+            let s = &exercise(&app).session;
+            assert_eq!(s.situation().phase(), Phase::Briefing);
+            assert_eq!(s.settings().round_seconds, 600);
             assert!(s.events().iter().any(
                 |e| matches!(&e.kind, EventKind::SeatTaken { name, .. } if name == "Team North")
             ));
@@ -123,18 +133,33 @@ fn picker_to_lobby_to_exercise_to_debrief_with_a_journal() {
         &mut app,
         Intent::Command(Seat::Control, Command::BeginDeliberation { seconds: 600 }),
     );
-    assert!(app.world().resource::<Session>().clock.timed);
+    assert!(exercise(&app).session.clock().is_some_and(|c| c.running));
     send(&mut app, Intent::Show(Screen::Board));
     assert_eq!(screen(&app), Screen::Board);
-    send(&mut app, Intent::Show(Screen::Exercise));
+    send(&mut app, Intent::Show(Screen::Console));
     send(&mut app, Intent::Command(Seat::Control, Command::End));
-    assert_eq!(screen(&app), Screen::Debrief);
-    // Everything shown was journaled first.
+    assert_eq!(screen(&app), Screen::HotWash);
+    // Notes can be added in the hot wash, after the end.
+    send(
+        &mut app,
+        Intent::Command(
+            Seat::Control,
+            Command::Annotate {
+                text: "Hot wash: the policy line was never tested.".into(),
+            },
+        ),
+    );
+    assert_eq!(running(&app).error, None);
+    // Everything shown was journaled first, settings included.
     let loaded = cbm_ttx_core::journal::read(&journal).unwrap();
-    assert_eq!(loaded.events, app.world().resource::<Session>().events());
-    send(&mut app, Intent::NewExercise);
+    assert_eq!(loaded.events(), exercise(&app).session.events());
+    let settings = loaded.settings().unwrap();
+    assert_eq!(settings.round_seconds, 600);
+    assert_eq!(settings.lang, cbm_ttx_core::scenario::Lang::Ru);
+    send(&mut app, Intent::CloseExercise);
     assert_eq!(screen(&app), Screen::Picker);
-    assert!(app.world().get_resource::<Session>().is_none());
+    assert!(app.world().get_resource::<Exercise>().is_none());
+    assert!(app.world().get_resource::<Running>().is_none());
 }
 
 #[test]
@@ -208,12 +233,7 @@ fn editing_the_scenario_updates_the_library_but_not_a_running_exercise() {
     send(&mut app, Intent::Select(1));
     send(&mut app, Intent::ToLobby);
     send(&mut app, Intent::StartExercise);
-    let hash = app
-        .world()
-        .resource::<Session>()
-        .scenario
-        .content_hash
-        .clone();
+    let hash = exercise(&app).session.scenario().content_hash.clone();
     let path = app.world().resource::<Library>().entries[1].file().unwrap();
     dir.insert_asset_text(
         &rel(&path),
@@ -231,18 +251,15 @@ fn editing_the_scenario_updates_the_library_but_not_a_running_exercise() {
         hash,
         "the library has the new version"
     );
-    let s = app.world().resource::<Session>();
     assert_eq!(
-        s.scenario.content_hash, hash,
+        exercise(&app).session.scenario().content_hash,
+        hash,
         "the exercise keeps the version it started with"
     );
+    let notice = running(&app).notice.clone();
     assert!(
-        s.notice
-            .as_deref()
-            .unwrap_or("")
-            .contains("changed on disk"),
-        "{:?}",
-        s.notice
+        notice.as_deref().unwrap_or("").contains("changed on disk"),
+        "{notice:?}"
     );
 }
 
@@ -253,23 +270,22 @@ fn a_seat_cannot_do_controls_work_through_the_ui_the_engine_refuses() {
     until(&mut app, "library loaded", loaded);
     send(&mut app, Intent::ToLobby);
     send(&mut app, Intent::StartExercise);
-    let before = app.world().resource::<Session>().events().len();
+    let before = exercise(&app).session.events().len();
     let seat = Seat::State(cbm_ttx_core::scenario::StateId(0));
     send(
         &mut app,
         Intent::Command(seat, Command::BeginDeliberation { seconds: 0 }),
     );
-    let s = app.world().resource::<Session>();
-    assert_eq!(s.events().len(), before);
+    assert_eq!(exercise(&app).session.events().len(), before);
     assert_eq!(
-        s.error.as_deref(),
+        running(&app).error.as_deref(),
         Some("only exercise control may do that")
     );
     // Hot seat: switching to a seat covers the screen until its player reveals it.
     send(&mut app, Intent::View(Viewing::Seat(seat)));
-    assert!(app.world().resource::<Session>().covered);
+    assert!(running(&app).covered);
     send(&mut app, Intent::Uncover);
-    assert!(!app.world().resource::<Session>().covered);
+    assert!(!running(&app).covered);
 }
 
 #[test]
@@ -284,8 +300,8 @@ fn kill_mid_round_and_resume_with_nothing_lost() {
             &mut app,
             Intent::Command(Seat::Control, Command::BeginDeliberation { seconds: 300 }),
         );
-        let s = app.world().resource::<Session>();
-        let scenario = s.scenario.clone();
+        send(&mut app, Intent::SetRoundMinutes(7));
+        let scenario = exercise(&app).session.scenario().clone();
         let ar = state(&scenario, "ardenia");
         let actor = body(&scenario, "ardenia", "mfa");
         let msg = cbm_ttx_core::engine::Action::ContactMessage {
@@ -306,7 +322,7 @@ fn kill_mid_round_and_resume_with_nothing_lost() {
                 },
             ),
         );
-        app.world().resource::<Session>().events().to_vec()
+        exercise(&app).session.events().to_vec()
         // The app is dropped here without any goodbye: as good as a crash.
     };
     let (mut app, _dir) = headless(data.path());
@@ -315,12 +331,18 @@ fn kill_mid_round_and_resume_with_nothing_lost() {
     assert_eq!(journals.len(), 1);
     assert!(!journals[0].ended);
     send(&mut app, Intent::Resume(journals[0].path.clone()));
-    assert_eq!(screen(&app), Screen::Exercise);
-    let s = app.world().resource::<Session>();
+    assert_eq!(screen(&app), Screen::Console);
+    let s = &exercise(&app).session;
     assert_eq!(s.events(), &events[..]);
-    assert_eq!(s.game.state().phase, Phase::Deliberation);
-    assert_eq!(s.game.state().staged.len(), 1, "the staged action is back");
-    assert!(s.clock.timed);
+    assert_eq!(s.situation().phase(), Phase::Deliberation);
+    assert_eq!(s.situation().staged().len(), 1, "the staged action is back");
+    assert_eq!(
+        s.settings().round_seconds,
+        7 * 60,
+        "the lobby's settings are back"
+    );
+    let clock = s.clock().expect("the round clock is back");
+    assert!(clock.running && clock.remaining <= std::time::Duration::from_secs(300));
 }
 
 // ---- egui panels, clicked for real ------------------------------------------------
@@ -328,9 +350,10 @@ fn kill_mid_round_and_resume_with_nothing_lost() {
 mod panels {
     use bevy_egui::egui;
     use cbm_ttx::app::Intent;
-    use cbm_ttx::app::ui::panels::{self, Composer};
+    use cbm_ttx::app::inputs::SeatInput;
+    use cbm_ttx::app::ui::panels;
     use cbm_ttx::app::ui::widgets::button_id;
-    use cbm_ttx_core::engine::{Action, Command, Game, Seat, SeatView};
+    use cbm_ttx_core::engine::{Action, Choice, Command, Game, Rejection, Seat, SeatView};
     use cbm_ttx_core::narrate::Narrator;
     use cbm_ttx_core::scenario::{ActionKind, Lang, Level};
 
@@ -338,7 +361,7 @@ mod panels {
 
     /// Draw a panel three times: lay out, press at the button's centre, release.
     /// Returns what the panel produced on the release frame.
-    fn click<T>(label: &str, mut panel: impl FnMut(&mut egui::Ui) -> Option<T>) -> Option<T> {
+    fn click(label: &str, mut panel: impl FnMut(&mut egui::Ui, &mut Vec<Intent>)) -> Vec<Intent> {
         let ctx = egui::Context::default();
         let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1200.0, 900.0));
         let input = |events| egui::RawInput {
@@ -346,11 +369,10 @@ mod panels {
             events,
             ..Default::default()
         };
-        ctx.run_ui(input(vec![]), |ui| {
-            panel(ui);
-        })
-        .textures_delta
-        .clear();
+        let mut ignored = Vec::new();
+        ctx.run_ui(input(vec![]), |ui| panel(ui, &mut ignored))
+            .textures_delta
+            .clear();
         let rect: Option<egui::Rect> = ctx.data(|d| d.get_temp(button_id(label)));
         let at = rect
             .unwrap_or_else(|| panic!("no button {label:?} was drawn"))
@@ -363,87 +385,192 @@ mod panels {
         };
         ctx.run_ui(
             input(vec![egui::Event::PointerMoved(at), press(true)]),
-            |ui| {
-                panel(ui);
-            },
+            |ui| panel(ui, &mut ignored),
         )
         .textures_delta
         .clear();
-        let mut out = None;
-        ctx.run_ui(input(vec![press(false)]), |ui| {
-            if let Some(x) = panel(ui) {
-                out = Some(x);
-            }
-        })
-        .textures_delta
-        .clear();
+        let mut out = Vec::new();
+        ctx.run_ui(input(vec![press(false)]), |ui| panel(ui, &mut out))
+            .textures_delta
+            .clear();
         out
     }
 
-    fn deliberating_view(seat: Seat) -> (std::sync::Arc<cbm_ttx_core::scenario::Scenario>, SeatView) {
+    fn deliberating_view(seat: Seat) -> SeatView {
         let s = tutorial();
         let g: Game = deliberating(&s, 1);
-        let v = SeatView::build(&s, seat, g.events());
-        (s, v)
+        g.view(seat)
     }
 
     #[test]
     fn the_composer_stages_the_action_it_shows() {
-        let (s, view) = deliberating_view(Seat::State(state(&tutorial(), "lakeland")));
-        let n = Narrator::new(&s, Lang::En);
-        let mut c = Composer {
+        let s = tutorial();
+        let view = deliberating_view(Seat::State(state(&s, "lakeland")));
+        let n = Narrator::new(&view, Lang::En);
+        let mut c = SeatInput {
             kind: Some(ActionKind::PolicyMessage),
-            target: Some(state(&s, "hillmark")),
-            text: "Shall we talk?".into(),
+            choice: Choice {
+                state: Some(state(&s, "hillmark")),
+                text: "Shall we talk?".into(),
+                ..Default::default()
+            },
             ..Default::default()
         };
-        let out = click("Stage action", |ui| panels::composer(ui, &n, &view, &mut c));
+        let out = click("Stage action", |ui, out| {
+            panels::composer(ui, &n, &view, &mut c, out)
+        });
         let lk = state(&s, "lakeland");
+        // A policy-level message goes out from the foreign ministry by default.
         assert_eq!(
             out,
-            Some(Intent::Command(
+            vec![Intent::Command(
                 Seat::State(lk),
                 Command::Submit {
-                    actor: body(&s, "lakeland", "cert"),
+                    actor: body(&s, "lakeland", "mfa"),
                     action: Action::ContactMessage {
                         to: state(&s, "hillmark"),
                         level: Level::Policy,
                         text: "Shall we talk?".into()
                     }
                 }
-            ))
+            )]
+        );
+        assert_eq!(
+            c.choice.text, "Shall we talk?",
+            "kept until the action shows up staged"
         );
     }
 
     #[test]
-    fn the_composer_stays_disabled_until_the_action_is_complete() {
-        let (s, view) = deliberating_view(Seat::State(state(&tutorial(), "lakeland")));
-        let n = Narrator::new(&s, Lang::En);
-        let mut c = Composer {
+    fn the_composer_says_why_before_the_click_and_keeps_what_was_typed() {
+        let s = tutorial();
+        let view = deliberating_view(Seat::State(state(&s, "lakeland")));
+        let n = Narrator::new(&view, Lang::En);
+        let mut c = SeatInput {
             kind: Some(ActionKind::JointAnalysis),
             ..Default::default()
         };
-        assert_eq!(c.build().err(), Some("choose a State"));
-        let out = click("Stage action", |ui| panels::composer(ui, &n, &view, &mut c));
-        assert_eq!(out, None);
+        let out = click("Stage action", |ui, out| {
+            panels::composer(ui, &n, &view, &mut c, out)
+        });
+        assert_eq!(out, vec![]);
+        assert_eq!(c.build().err(), Some(Rejection::Missing("a State")));
+        // A statement "about" one's own State: refused before the click, text kept.
+        let mut c = SeatInput {
+            kind: Some(ActionKind::PublicStatement),
+            choice: Choice {
+                state: Some(state(&s, "lakeland")),
+                tone: Some(cbm_ttx_core::scenario::Tone::Neutral),
+                text: "We are calm.".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let out = click("Stage action", |ui, out| {
+            panels::composer(ui, &n, &view, &mut c, out)
+        });
+        assert_eq!(out, vec![]);
+        assert_eq!(c.choice.text, "We are calm.");
     }
 
     #[test]
     fn a_body_seat_acts_as_itself_and_marks_ready() {
         let s = tutorial();
         let me = Seat::Body(body(&s, "hillmark", "interior"));
-        let (s, view) = deliberating_view(me);
-        let n = Narrator::new(&s, Lang::En);
-        let mut c = Composer {
+        let view = deliberating_view(me);
+        let n = Narrator::new(&view, Lang::En);
+        let mut c = SeatInput {
             kind: Some(ActionKind::NationalCoordination),
             ..Default::default()
         };
-        let out = click("Stage action", |ui| panels::composer(ui, &n, &view, &mut c));
+        let out = click("Stage action", |ui, out| {
+            panels::composer(ui, &n, &view, &mut c, out)
+        });
         assert!(
-            matches!(out, Some(Intent::Command(seat, Command::Submit { actor, .. })) if seat == me && Seat::Body(actor) == me)
+            matches!(out.as_slice(), [Intent::Command(seat, Command::Submit { actor, .. })] if *seat == me && Seat::Body(*actor) == me)
         );
-        let out = click("We are ready", |ui| panels::staged(ui, &n, &view));
-        assert_eq!(out, Some(Intent::Command(me, Command::Ready)));
+        let out = click("We are ready", |ui, out| panels::staged(ui, &n, &view, out));
+        assert_eq!(out, vec![Intent::Command(me, Command::Ready)]);
+    }
+
+    /// Every piece of text egui painted in one frame.
+    fn painted(out: &egui::FullOutput) -> String {
+        let mut all = String::new();
+        for s in &out.shapes {
+            if let egui::epaint::Shape::Text(t) = &s.shape {
+                all.push_str(t.galley.text());
+                all.push('\n');
+            }
+        }
+        all
+    }
+
+    /// Hot seat: what one team typed and chose is theirs; the next team at the same
+    /// screen sees none of it, and a new exercise starts with nothing.
+    #[test]
+    fn the_next_team_at_the_screen_sees_nothing_of_the_previous_teams_draft() {
+        use cbm_ttx::app::session::{Running, Viewing};
+        use cbm_ttx::app::ui::console;
+        use cbm_ttx::exercise::Exercise;
+        let s = tutorial();
+        let mut session = cbm_ttx_core::session::Session::start(
+            s.clone(),
+            None,
+            1,
+            cbm_ttx_core::session::Recording::default(),
+        )
+        .unwrap();
+        session.command(Seat::Control, Command::Start).unwrap();
+        session
+            .command(Seat::Control, Command::BeginDeliberation { seconds: 0 })
+            .unwrap();
+        let ex = Exercise::new(session);
+        let mut running = Running::new(&ex);
+        let lk = Seat::State(state(&s, "lakeland"));
+        let hm = Seat::State(state(&s, "hillmark"));
+        // Lakeland's team drafts a message, chooses a target and an acting body.
+        running.viewing = Viewing::Seat(lk);
+        let draft = running.input(lk);
+        draft.kind = Some(ActionKind::PolicyMessage);
+        draft.actor = Some(body(&s, "lakeland", "finance"));
+        draft.choice.state = Some(state(&s, "hillmark"));
+        draft.choice.text = "SECRET-DRAFT-7Q: we suspect Hillmark".into();
+        // Hillmark's team takes the screen.
+        running.viewing = Viewing::Seat(hm);
+        let mut ex = ex;
+        let view = ex.session.view(hm).clone();
+        let n = Narrator::new(&view, Lang::En);
+        let ctx = egui::Context::default();
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(
+                egui::Pos2::ZERO,
+                egui::vec2(1600.0, 1000.0),
+            )),
+            ..Default::default()
+        };
+        let mut intents = Vec::new();
+        let mut frame = |running: &mut Running| {
+            ctx.run_ui(input.clone(), |ui| {
+                console::seat_view(ui, &n, None, &view, running.input(hm), &mut intents)
+            })
+        };
+        frame(&mut running).textures_delta.clear();
+        let mut out = frame(&mut running);
+        out.textures_delta.clear();
+        let text = painted(&out);
+        assert!(text.contains("Hillmark"), "the seat view was drawn: {text}");
+        assert!(
+            !text.contains("SECRET-DRAFT-7Q"),
+            "the draft leaked: {text}"
+        );
+        assert!(
+            !text.contains("Financial Market Authority"),
+            "the chosen body leaked"
+        );
+        assert_eq!(running.input(hm).choice.text, "");
+        assert_eq!(running.input(hm).kind, None);
+        // Lakeland's draft is still there when its team comes back.
+        assert!(running.input(lk).choice.text.starts_with("SECRET-DRAFT-7Q"));
     }
 }
 
@@ -498,14 +625,7 @@ fn replay_steps_through_a_journal_and_forks_a_new_exercise() {
     let jdir = data.path().join("journals");
     std::fs::create_dir_all(&jdir).unwrap();
     let path = jdir.join("tutorial-old.jsonl");
-    let mut w = cbm_ttx_core::journal::Writer::create(
-        &path,
-        &cbm_ttx_core::journal::Header::new(&s, 8),
-        cbm_ttx_core::journal::Durability::Flush,
-    )
-    .unwrap();
-    w.append(played.events()).unwrap();
-    drop(w);
+    write_journal(&path, &played);
     let (mut app, _dir) = headless(data.path());
     until(&mut app, "library loaded", loaded);
     assert_eq!(app.world().resource::<Library>().journals.len(), 1);
@@ -518,13 +638,13 @@ fn replay_steps_through_a_journal_and_forks_a_new_exercise() {
         "clamped to the last round played"
     );
     send(&mut app, Intent::Fork);
-    assert_eq!(screen(&app), Screen::Exercise);
-    let session = app.world().resource::<Session>();
+    assert_eq!(screen(&app), Screen::Console);
+    let session = &exercise(&app).session;
     let cut = cbm_ttx_core::engine::history::round_start(played.events(), 2).unwrap();
     assert_eq!(&session.events()[..cut], &played.events()[..cut]);
-    assert_eq!(session.game.state().round, 2);
-    assert_eq!(session.game.state().phase, Phase::Briefing);
+    assert_eq!(session.situation().round(), 2);
+    assert_eq!(session.situation().phase(), Phase::Briefing);
     let fork = cbm_ttx_core::journal::read(session.journal_path().unwrap()).unwrap();
     assert_eq!(fork.header.origin.as_ref().map(|o| o.round), Some(2));
-    assert_eq!(fork.events, session.events());
+    assert_eq!(fork.events(), session.events());
 }

@@ -2,6 +2,8 @@
 
 use std::process::Command;
 
+use cbm_ttx_core::report;
+
 use crate::common::*;
 
 fn exe() -> &'static str {
@@ -41,7 +43,6 @@ fn cli_exit_codes() {
     );
     assert!(out.contains("good.ron: valid"), "{out}");
 }
-
 
 #[test]
 fn report_command_writes_self_contained_html_and_markdown() {
@@ -109,12 +110,9 @@ fn anonymise_leaves_no_participant_name_anywhere() {
 fn simulate_from_a_journal_round_compares_policies_from_there() {
     let dir = tempfile::tempdir().unwrap();
     let s = cascade();
-    let g = play(s.clone(), 3, Policy::Silent);
+    let g = cbm_ttx_core::sim::play(s.clone(), 3, cbm_ttx_core::sim::Policy::Silent);
     let path = dir.path().join("silent.jsonl");
-    Writer::create(&path, &Header::new(&s, 3), Durability::Flush)
-        .unwrap()
-        .append(g.events())
-        .unwrap();
+    write_journal(&path, &g);
     let run = || {
         Command::new(exe())
             .args(["simulate", "--from"])
@@ -252,7 +250,7 @@ fn journal_dir_gets_one_readable_journal_per_game() {
     for f in files {
         let j = cbm_ttx_core::journal::read(&f).unwrap();
         let g = j.replay(s.clone()).unwrap();
-        assert_eq!(g.state().phase, cbm_ttx_core::engine::Phase::Ended);
+        assert_eq!(g.situation().phase(), cbm_ttx_core::engine::Phase::Ended);
     }
 }
 

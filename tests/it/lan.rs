@@ -9,14 +9,14 @@ use bevy::state::app::StatesPlugin;
 use bevy_replicon::prelude::*;
 use bevy_replicon::test_app::ServerTestAppExt;
 
-use cbm_ttx::app::Intent;
-use cbm_ttx::app::session::{Session, SessionPlugin};
-use cbm_ttx_core::engine::{Action, Command, EventKind, Phase, Seat};
+use cbm_ttx::exercise::{Exercise, ExercisePlugin};
 use cbm_ttx::net::client::{BotOutcome, LanClient, LanClientPlugin, Status};
 use cbm_ttx::net::director::{Director, DirectorPlugin};
 use cbm_ttx::net::host::{LanHost, LanHostPlugin};
 use cbm_ttx::net::{ClientMsg, NetProtocolPlugin};
+use cbm_ttx_core::engine::{Action, Command, EventKind, Phase, Seat};
 use cbm_ttx_core::scenario::Scenario;
+use cbm_ttx_core::session::{Recording, Session};
 use cbm_ttx_core::sim::Policy;
 
 use crate::common::*;
@@ -30,22 +30,23 @@ fn base() -> App {
         StatesPlugin,
         RepliconPlugins.set(ServerPlugin::new(PostUpdate)),
         NetProtocolPlugin,
-    ))
-    .add_message::<Intent>();
+        ExercisePlugin,
+    ));
     app
 }
 
 fn host(scenario: std::sync::Arc<Scenario>, journal: &Path, players: usize) -> App {
     let mut app = base();
-    app.add_plugins((LanHostPlugin, SessionPlugin, DirectorPlugin));
-    let session = Session::start(scenario, None, 7, Some(journal.to_owned())).unwrap();
-    app.insert_resource(session)
-        .insert_resource(LanHost::new(Some(CODE.into()), 0, Some(journal)))
-        .insert_resource(Director {
-            players,
-            round_seconds: 0,
-            done: false,
-        });
+    app.add_plugins((LanHostPlugin, DirectorPlugin));
+    let rec = Recording {
+        path: Some(journal.to_owned()),
+        ..Default::default()
+    };
+    let mut session = Session::start(scenario, None, 7, rec).unwrap();
+    session.set_round_seconds(0).unwrap();
+    app.insert_resource(Exercise::new(session))
+        .insert_resource(LanHost::new(Some(CODE.into()), 0, Some(journal)).unwrap())
+        .insert_resource(Director::new(players));
     app.finish();
     app
 }
@@ -88,7 +89,7 @@ fn stats(host: &App) -> cbm_ttx::net::host::Stats {
 }
 
 fn session(host: &App) -> &Session {
-    host.world().resource::<Session>()
+    &host.world().resource::<Exercise>().session
 }
 
 fn act(client: &mut App, cmd: Command) {
@@ -107,15 +108,13 @@ fn the_join_code_is_required_and_a_wrong_one_gets_nothing() {
         "{:?}",
         lan(&wrong).status
     );
-    assert!(
-        lan(&wrong).view.is_none() && lan(&wrong).scenario.is_none() && lan(&wrong).received == 0
-    );
+    assert!(lan(&wrong).view.is_none() && lan(&wrong).received == 0);
     assert_eq!(stats(&h).denied, 1);
     // Whatever it sends now is counted and ignored.
     act(&mut wrong, Command::Ready);
     pump(&mut h, &mut [&mut wrong], 2);
     assert_eq!(stats(&h).unauthorized, 1);
-    assert!(session(&h).game.state().seats.is_empty());
+    assert!(session(&h).situation().seats().is_empty());
 }
 
 #[test]
@@ -146,7 +145,7 @@ fn a_seat_is_claimed_once_and_the_second_claimant_picks_again() {
         Some("hillmark".to_owned())
     );
     // Both claims are in the journal.
-    let seats = &session(&h).game.state().seats;
+    let seats = session(&h).situation().seats();
     assert_eq!(seats.len(), 2);
 }
 
@@ -159,7 +158,7 @@ fn forged_and_control_commands_are_refused_by_the_engine() {
     h.connect_client(&mut a);
     pump(&mut h, &mut [&mut a], 6);
     assert_eq!(
-        session(&h).game.state().phase,
+        session(&h).situation().phase(),
         Phase::Deliberation,
         "the director started once one seat was claimed"
     );
@@ -247,12 +246,12 @@ fn each_client_sees_only_its_audience_across_a_whole_exercise() {
     let mut refs: Vec<&mut App> = clients.iter_mut().collect();
     pump(&mut h, &mut refs, 120);
     assert_eq!(
-        session(&h).game.state().phase,
+        session(&h).situation().phase(),
         Phase::Ended,
         "bots play to the end"
     );
     let truth = session(&h).events().to_vec();
-    let state = session(&h).game.state().clone();
+    let state = session(&h).situation().clone();
     for (c, key) in clients.iter().zip(seats) {
         let seat = Seat::parse(key, &s).unwrap();
         assert!(c.world().get_resource::<BotOutcome>() == Some(&BotOutcome::Finished));
@@ -269,8 +268,7 @@ fn each_client_sees_only_its_audience_across_a_whole_exercise() {
             .cloned()
             .collect();
         assert_eq!(view.events, expected, "{key}");
-        // Its copy of the scenario knows exactly the fact texts its seat learned.
-        let known = l.scenario.as_ref().unwrap();
+        // It holds exactly the fact texts its seat learned.
         for (i, f) in s.facts.iter().enumerate() {
             let fid = cbm_ttx_core::scenario::FactId(i as u16);
             let seat_knows = match seat {
@@ -278,16 +276,14 @@ fn each_client_sees_only_its_audience_across_a_whole_exercise() {
                 Seat::State(st) => state.state_knows(&s, st, fid),
                 _ => unreachable!(),
             };
-            let has_text = !known.facts[i].text.is_empty();
-            assert_eq!(has_text, seat_knows, "{key}: fact {}", f.id);
+            assert_eq!(view.fact(fid).is_some(), seat_knows, "{key}: fact {}", f.id);
         }
-        // No hidden origin travelled.
-        assert!(
-            known.incidents.iter().all(
-                |i| i.origin == cbm_ttx_core::scenario::Origin::Actor(cbm_ttx_core::scenario::ActorId(0))
-            )
-        );
-        assert!(known.objectives.is_empty());
+        // The client's view is the host's view of that seat, exactly.
+        assert_eq!(view, &session(&h).game().view(seat), "{key}");
+        // Nothing private in the scenario it holds.
+        let held = view.scenario();
+        assert!(held.incidents.is_empty() && held.facts.is_empty() && held.injects.is_empty());
+        assert!(held.objectives.is_empty() && held.seed == 0);
     }
 }
 
@@ -337,7 +333,8 @@ fn control_can_free_a_seat_for_someone_else() {
     pump(&mut h, &mut [&mut a], 4);
     let seat = Seat::State(state(&s, "lakeland"));
     h.world_mut()
-        .resource_mut::<Session>()
+        .resource_mut::<Exercise>()
+        .session
         .command(Seat::Control, Command::FreeSeat { seat })
         .unwrap();
     pump(&mut h, &mut [&mut a], 3);
@@ -376,9 +373,11 @@ fn a_restarted_host_resumes_and_clients_reconnect_to_the_same_state() {
     };
     let loaded = cbm_ttx_core::journal::read(&journal).unwrap();
     let mut h = base();
-    h.add_plugins((LanHostPlugin, SessionPlugin));
-    h.insert_resource(Session::resume(&loaded, s.clone(), None).unwrap())
-        .insert_resource(LanHost::new(None, 0, Some(&journal)));
+    h.add_plugins(LanHostPlugin);
+    h.insert_resource(Exercise::new(
+        Session::resume(&loaded, s.clone(), None).unwrap(),
+    ))
+    .insert_resource(LanHost::resume(0, &journal).unwrap());
     h.finish();
     assert_eq!(
         h.world().resource::<LanHost>().code,
@@ -519,24 +518,21 @@ mod processes {
             .find_map(|l| l.strip_prefix("journal: "))
             .expect("journal path printed");
         let loaded = cbm_ttx_core::journal::read(std::path::Path::new(journal)).unwrap();
+        let events = loaded.events();
         assert!(
-            loaded
-                .events
+            events
                 .iter()
                 .any(|e| matches!(e.kind, cbm_ttx_core::engine::EventKind::ExerciseEnded))
         );
-        let seats = loaded
-            .events
+        let seats = events
             .iter()
             .filter(|e| matches!(e.kind, cbm_ttx_core::engine::EventKind::SeatTaken { .. }))
             .count();
         assert_eq!(seats, 2);
-        assert!(
-            loaded
-                .events
-                .iter()
-                .any(|e| matches!(e.kind, cbm_ttx_core::engine::EventKind::ActionResolved { .. }))
-        );
+        assert!(events.iter().any(|e| matches!(
+            e.kind,
+            cbm_ttx_core::engine::EventKind::ActionResolved { .. }
+        )));
     }
 
     #[test]

@@ -106,7 +106,10 @@ impl Texts for Record<'_> {
         self.scenario.incidents.get(i.index()).map(|x| &x.title)
     }
     fn incident_description(&self, i: IncidentId) -> Option<&Text> {
-        self.scenario.incidents.get(i.index()).map(|x| &x.description)
+        self.scenario
+            .incidents
+            .get(i.index())
+            .map(|x| &x.description)
     }
     fn incident_affected(&self, i: IncidentId) -> Option<StateSet> {
         self.scenario.incidents.get(i.index()).map(|x| x.affected)
@@ -185,7 +188,8 @@ impl<'a> Narrator<'a> {
         Narrator { texts, lang }
     }
 
-    fn scenario(&self) -> &'a Scenario {
+    /// The scenario as the reader may hold it (public, unless the reader is control).
+    pub fn scenario(&self) -> &'a Scenario {
         self.texts.scenario()
     }
 
@@ -359,10 +363,9 @@ impl<'a> Narrator<'a> {
                 format!("joint analysis of \"{}\"", self.incident(*incident)),
                 None,
             ),
-            Payload::Response { to, text } => (
-                format!("answer to {}", self.message(*to)),
-                non_empty(text),
-            ),
+            Payload::Response { to, text } => {
+                (format!("answer to {}", self.message(*to)), non_empty(text))
+            }
         }
     }
 
@@ -370,7 +373,9 @@ impl<'a> Narrator<'a> {
         match c {
             Cause::Inject(i) => format!("\"{}\"", self.inject(*i)),
             Cause::Action { kind, .. } => kind.label().to_lowercase(),
-            Cause::Delivered { message } => format!("dialogue: {} got through", self.message(*message)),
+            Cause::Delivered { message } => {
+                format!("dialogue: {} got through", self.message(*message))
+            }
             Cause::ConcernIgnored { message } => {
                 format!("{} went unanswered", self.message(*message))
             }
@@ -455,10 +460,9 @@ impl<'a> Narrator<'a> {
                 Kind::Action,
                 format!("{} stages: {}", self.body(*actor), self.action(action)),
             ),
-            EventKind::ActionWithdrawn { id } => plain(
-                Kind::Action,
-                format!("Withdrawn: {}", self.staged(*id)),
-            ),
+            EventKind::ActionWithdrawn { id } => {
+                plain(Kind::Action, format!("Withdrawn: {}", self.staged(*id)))
+            }
             EventKind::SeatReady { seat } => {
                 plain(Kind::Round, format!("{} is ready", self.seat(*seat)))
             }
@@ -611,10 +615,12 @@ impl<'a> Narrator<'a> {
     }
 
     fn incident_opened(&self, i: IncidentId) -> (Kind, Mood, String, Option<String>) {
-        let hit = self
-            .texts
-            .incident_affected(i)
-            .map(|set| set.iter().map(|s| self.state(s)).collect::<Vec<_>>().join(", "));
+        let hit = self.texts.incident_affected(i).map(|set| {
+            set.iter()
+                .map(|s| self.state(s))
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
         let title = match hit {
             Some(h) if !h.is_empty() => format!("Incident: {} (affects {h})", self.incident(i)),
             _ => format!("Incident: {}", self.incident(i)),

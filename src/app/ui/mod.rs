@@ -1,9 +1,12 @@
-//! egui screens. Each screen is one plugin with one system that draws it from the
-//! library or the session and writes [`Intent`]s; panels live in [`panels`].
+//! egui screens, one plugin per screen in its own file (in the style of
+//! bevy_new_2d): each draws from what its reader may see and writes [`Intent`]s.
+//! Panels shared by screens live in [`panels`], small widgets in [`widgets`].
+//!
+//! [`Intent`]: crate::app::Intent
 
 pub mod board;
-pub mod debrief;
-pub mod exercise;
+pub mod console;
+pub mod hotwash;
 pub mod lobby;
 pub mod panels;
 pub mod participant;
@@ -14,41 +17,13 @@ pub mod widgets;
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
-use super::screen::Screen;
-
-/// UI state that lives between frames but is not part of any exercise.
+/// The UI scale (1.0 = 100 %): `--scale`, Ctrl + / Ctrl − / Ctrl 0.
 #[derive(Resource, Debug)]
-pub struct UiState {
-    pub scale: f32,
-    pub path_input: String,
-    pub composer: panels::Composer,
-    pub console_tab: exercise::Tab,
-    pub adjust: exercise::Adjust,
-    pub adhoc: exercise::AdHoc,
-    pub note: String,
-    pub show_help: bool,
-    pub export: Option<Result<String, String>>,
-    pub join_addr: String,
-    pub join_code: String,
-    pub join_name: String,
-}
+pub struct UiScale(pub f32);
 
-impl Default for UiState {
+impl Default for UiScale {
     fn default() -> Self {
-        UiState {
-            scale: 1.0,
-            path_input: String::new(),
-            composer: Default::default(),
-            console_tab: exercise::Tab::Discussion,
-            adjust: Default::default(),
-            adhoc: Default::default(),
-            note: String::new(),
-            show_help: false,
-            export: None,
-            join_addr: String::new(),
-            join_code: String::new(),
-            join_name: String::new(),
-        }
+        UiScale(1.0)
     }
 }
 
@@ -56,7 +31,7 @@ pub struct ScreensPlugin;
 
 impl Plugin for ScreensPlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<UiState>()
+        app.init_resource::<UiScale>()
             .add_systems(Startup, init_scale)
             .add_systems(
                 PreUpdate,
@@ -68,30 +43,37 @@ impl Plugin for ScreensPlugin {
                 EguiPrimaryContextPass,
                 (
                     style,
-                    picker::draw.run_if(in_state(Screen::Picker)),
-                    lobby::draw.run_if(in_state(Screen::Lobby)),
-                    exercise::draw.run_if(in_state(Screen::Exercise)),
-                    board::draw.run_if(in_state(Screen::Board)),
-                    debrief::draw.run_if(in_state(Screen::Debrief)),
-                    replay::draw.run_if(in_state(Screen::Replay)),
-                    participant::draw.run_if(in_state(Screen::Participant)),
-                    explain_repaints.run_if(|| std::env::var_os("CBM_TTX_DEBUG_REPAINT").is_some()),
-                )
-                    .chain(),
-            );
+                    explain_repaints
+                        .after(style)
+                        .run_if(|| std::env::var_os("CBM_TTX_DEBUG_REPAINT").is_some()),
+                ),
+            )
+            .add_plugins((
+                picker::plugin,
+                lobby::plugin,
+                console::plugin,
+                board::plugin,
+                hotwash::plugin,
+                replay::plugin,
+                participant::plugin,
+            ));
     }
 }
 
-fn init_scale(mut ui: ResMut<UiState>, options: Option<Res<super::AppOptions>>) {
+fn init_scale(mut scale: ResMut<UiScale>, options: Option<Res<super::AppOptions>>) {
     if let Some(o) = options
         && o.scale > 0.0
     {
-        ui.scale = o.scale;
+        scale.0 = o.scale;
     }
 }
 
 /// Style and UI scale (Ctrl + / Ctrl − / Ctrl 0), for projectors and small laptops.
-fn style(mut contexts: EguiContexts, mut ui: ResMut<UiState>, mut done: Local<bool>) -> Result {
+pub(crate) fn style(
+    mut contexts: EguiContexts,
+    mut scale: ResMut<UiScale>,
+    mut done: Local<bool>,
+) -> Result {
     let ctx = contexts.ctx_mut()?;
     if !*done {
         widgets::apply_style(ctx);
@@ -106,16 +88,16 @@ fn style(mut contexts: EguiContexts, mut ui: ResMut<UiState>, mut done: Local<bo
         )
     });
     if plus {
-        ui.scale = (ui.scale + 0.1).min(2.5);
+        scale.0 = (scale.0 + 0.1).min(2.5);
     }
     if minus {
-        ui.scale = (ui.scale - 0.1).max(0.6);
+        scale.0 = (scale.0 - 0.1).max(0.6);
     }
     if reset {
-        ui.scale = 1.0;
+        scale.0 = 1.0;
     }
-    if (ctx.zoom_factor() - ui.scale).abs() > 0.001 {
-        ctx.set_zoom_factor(ui.scale);
+    if (ctx.zoom_factor() - scale.0).abs() > 0.001 {
+        ctx.set_zoom_factor(scale.0);
     }
     Ok(())
 }

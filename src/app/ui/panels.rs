@@ -1,43 +1,75 @@
-//! Panels as functions from (ui, view) to intents. They read a [`SeatView`] and the
-//! public scenario, draw, and return what the user asked for; they change nothing.
+//! Panels: functions that draw part of a screen from what its reader may see and
+//! push what the user asked for into `out`. They change nothing themselves.
+//!
+//! Seat panels read only a [`SeatView`] (the public scenario and what was disclosed
+//! to the seat) through a [`Narrator`] over that view, so a hot-seat screen shows
+//! exactly what a participant's own laptop would.
 
 use bevy_egui::egui::{self, Color32, RichText, Ui};
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
 use super::widgets::*;
+use crate::app::inputs::SeatInput;
 use crate::app::intent::Intent;
-use cbm_ttx_core::engine::view::MessageStatus;
-use cbm_ttx_core::engine::{Action, Command, EventKind, Outcome, Payload, Seat, SeatView, Status};
-use cbm_ttx_core::narrate::{Kind, Narrator};
+use cbm_ttx_core::engine::check::check_player;
+use cbm_ttx_core::engine::view::{KnownFact, MessageStatus};
+use cbm_ttx_core::engine::{
+    Answer, Command, EventKind, Outcome, Payload, Phase, Seat, SeatView, Status,
+};
+use cbm_ttx_core::narrate::{Kind, Mood, Narrator};
 use cbm_ttx_core::scenario::{
-    ActionKind, BodyId, FactId, IncidentId, Level, Measure, Origin, StateId, StateSet, Tone,
+    ActionKind, ActorId, BodyId, IncidentId, Level, Measure, Need, Origin, Scenario, StateId,
+    StateSet, Tone, TurnOrder, level_index,
 };
 
-/// Injects, messages and notices addressed to the seat, newest first.
+/// Colour of a line by its kind and mood.
+fn line_color(kind: Kind, mood: Mood) -> Color32 {
+    match (kind, mood) {
+        (Kind::Public | Kind::Tension | Kind::Message, Mood::Straining) => BAD,
+        (Kind::Public | Kind::Tension, Mood::Easing) => GOOD,
+        (Kind::Inject, _) => ACCENT,
+        (Kind::Message, _) => M8,
+        (Kind::Fact, _) => M2,
+        (Kind::Directory, _) => WARN,
+        _ => OTHER,
+    }
+}
+
+/// Is this event news for a seat's inbox?
+fn inbox_worthy(e: &EventKind, mine: Option<StateId>) -> bool {
+    match e {
+        EventKind::InjectRevealed { .. }
+        | EventKind::AdHocInject { .. }
+        | EventKind::IncidentOpened { .. }
+        | EventKind::Statement { .. }
+        | EventKind::Attribution { .. }
+        | EventKind::Countermeasure { .. }
+        | EventKind::MessageLost { .. }
+        | EventKind::CheckResult { .. }
+        | EventKind::ConcernExpired { .. }
+        | EventKind::FactLearned { .. }
+        | EventKind::ActionVoid { .. } => true,
+        EventKind::MessageDelivered { message, .. } => {
+            Some(message.to) == mine || Some(message.from.state) == mine
+        }
+        EventKind::TensionChanged { a, b, .. } => mine.is_some_and(|m| *a == m || *b == m),
+        _ => false,
+    }
+}
+
+/// Injects, messages, public statements and outcomes for the seat, newest first.
 pub fn inbox(ui: &mut Ui, n: &Narrator, view: &SeatView) {
     let mine = view.seat.state();
     let items: Vec<_> = view
         .events
         .iter()
         .rev()
-        .filter(|e| match &e.kind {
-            EventKind::InjectRevealed { .. }
-            | EventKind::AdHocInject { .. }
-            | EventKind::IncidentOpened { .. } => true,
-            EventKind::MessageDelivered { message, .. } => {
-                Some(message.to) == mine || Some(message.from.state) == mine
-            }
-            EventKind::MessageLost { .. }
-            | EventKind::CheckResult { .. }
-            | EventKind::ConcernExpired { .. } => true,
-            EventKind::FactLearned { .. } => true,
-            _ => false,
-        })
+        .filter(|e| inbox_worthy(&e.kind, mine))
         .filter_map(|e| n.line(e))
         .collect();
     if items.is_empty() {
         ui.label(muted(
-            "Nothing yet. Injects and messages for you will appear here.",
+            "Nothing yet. Injects, messages and public statements will appear here.",
         ));
     }
     let mut round = u8::MAX;
@@ -47,20 +79,12 @@ pub fn inbox(ui: &mut Ui, n: &Narrator, view: &SeatView) {
             ui.add_space(4.0);
             ui.label(
                 RichText::new(format!("Round {round}"))
-                    .small()
                     .strong()
                     .color(MUTED),
             );
         }
-        let color = match line.kind {
-            Kind::Inject => ACCENT,
-            Kind::Message => M8,
-            Kind::Fact => M2,
-            Kind::Directory => WARN,
-            _ => OTHER,
-        };
         ui.horizontal_wrapped(|ui| {
-            chip(ui, line.kind.label(), color);
+            chip(ui, line.kind.label(), line_color(line.kind, line.mood));
             ui.label(RichText::new(&line.title).strong());
         });
         if let Some(body) = &line.body {
@@ -76,45 +100,56 @@ pub fn facts(ui: &mut Ui, n: &Narrator, view: &SeatView) {
         ui.label(muted("No facts yet."));
         return;
     }
-    let mut by_incident: Vec<(IncidentId, Vec<&cbm_ttx_core::engine::view::KnownFact>)> = Vec::new();
+    let mut by_incident: Vec<(Option<IncidentId>, Vec<&KnownFact>)> = Vec::new();
     for k in &view.facts {
-        let inc = n.scenario.fact(k.fact).incident;
+        let inc = view.fact(k.fact).map(|f| f.incident);
         match by_incident.iter_mut().find(|(i, _)| *i == inc) {
             Some((_, v)) => v.push(k),
             None => by_incident.push((inc, vec![k])),
         }
     }
-    let bodies_total = view.seat.state().map(|s| n.scenario.state(s).bodies.len());
+    let scenario = view.scenario();
+    let bodies_total = view.seat.state().map(|s| scenario.state(s).bodies.len());
     for (inc, list) in by_incident {
-        ui.label(RichText::new(n.incident(inc)).strong());
+        ui.label(RichText::new(inc.map(|i| n.incident(i)).unwrap_or("an incident")).strong());
         for k in list {
             ui.horizontal_wrapped(|ui| {
                 ui.label("•");
                 ui.label(n.fact(k.fact));
             });
-            let holders: Vec<String> = k.holders.iter().map(|b| short_body(n, *b)).collect();
+            let holders: Vec<String> = k
+                .holders
+                .iter()
+                .map(|b| short_body(n, scenario, *b))
+                .collect();
             let partial = bodies_total.is_some_and(|t| k.holders.len() < t)
                 && matches!(view.seat, Seat::State(_));
             let text = format!("   known to: {}", holders.join(", "));
-            ui.label(if partial { RichText::new(text).small().color(WARN) } else { RichText::new(text).small().color(MUTED) })
-                .on_hover_text(if partial { "Not all your bodies know this: national co-ordination (measure 2) shares it at home." } else { "" });
+            if partial {
+                ui.label(RichText::new(text).color(WARN)).on_hover_text(
+                    "Not all your bodies know this: national co-ordination (measure 2) shares it at home.",
+                );
+            } else {
+                ui.label(RichText::new(text).color(MUTED));
+            }
         }
         ui.add_space(4.0);
     }
 }
 
-fn short_body(n: &Narrator, b: BodyId) -> String {
-    let body = n.scenario.body(b);
-    if body.name.get(n.lang).chars().count() <= 18 {
-        body.name.get(n.lang).to_owned()
+fn short_body(n: &Narrator, scenario: &Scenario, b: BodyId) -> String {
+    let name = n.body(b);
+    if name.chars().count() <= 18 {
+        name
     } else {
-        body.kind.label().to_owned()
+        scenario.body(b).kind.label().to_owned()
     }
 }
 
 /// The contact-point directory: every State's two entries, how fresh, and what checks showed.
 pub fn directory(ui: &mut Ui, n: &Narrator, view: &SeatView) {
-    for s in n.scenario.state_ids() {
+    let scenario = view.scenario();
+    for s in scenario.state_ids() {
         let own = view.seat.state() == Some(s);
         ui.label(
             RichText::new(if own {
@@ -125,149 +160,45 @@ pub fn directory(ui: &mut Ui, n: &Narrator, view: &SeatView) {
             .strong(),
         );
         for level in Level::BOTH {
-            let entry = &view.directory[s.index()][cbm_ttx_core::scenario::level_index(level)];
-            let contact = &n.scenario.state(s).contacts[cbm_ttx_core::scenario::level_index(level)];
-            let who = contact.name.get(n.lang);
-            let who = if who.is_empty() {
-                n.scenario
-                    .body(n.scenario.contact_body(s, level))
-                    .name
-                    .get(n.lang)
-            } else {
-                who
+            let entry = &view.directory[s.index()][level_index(level)];
+            let contact = &scenario.state(s).contacts[level_index(level)];
+            let who = match contact.name.get(n.lang) {
+                "" => n.body(scenario.contact_body(s, level)),
+                name => name.to_owned(),
             };
             ui.horizontal_wrapped(|ui| {
-                ui.label(
-                    RichText::new(format!(
-                        "{}:",
-                        if level == Level::Policy {
-                            "Policy"
-                        } else {
-                            "Technical"
-                        }
-                    ))
-                    .small()
-                    .strong(),
-                );
-                ui.label(RichText::new(who).small());
+                let label = match level {
+                    Level::Policy => "Policy:",
+                    Level::Technical => "Technical:",
+                };
+                ui.label(RichText::new(label).strong());
+                ui.label(who);
                 let fresh = match entry.updated_round {
-                    Some(r) => RichText::new(format!("updated in round {r}"))
-                        .small()
-                        .color(GOOD),
+                    Some(r) => RichText::new(format!("updated in round {r}")).color(GOOD),
                     None if entry.is_stale() => RichText::new(format!(
                         "verified {} months ago — stale",
                         entry.verified_months_ago
                     ))
-                    .small()
                     .color(WARN),
                     None => {
                         RichText::new(format!("verified {} months ago", entry.verified_months_ago))
-                            .small()
                             .color(MUTED)
                     }
                 };
                 ui.label(fresh);
                 if let Some((r, a)) = entry.last_check {
                     let color = match a {
-                        cbm_ttx_core::engine::Answer::Prompt => GOOD,
-                        cbm_ttx_core::engine::Answer::Slow => WARN,
-                        cbm_ttx_core::engine::Answer::None => BAD,
+                        Answer::Prompt => GOOD,
+                        Answer::Slow => WARN,
+                        Answer::None => BAD,
                     };
                     ui.label(
-                        RichText::new(format!("check r{r}: {}", a.label()))
-                            .small()
-                            .color(color),
+                        RichText::new(format!("check in round {r}: {}", a.label())).color(color),
                     );
                 }
             });
         }
         ui.add_space(3.0);
-    }
-}
-
-/// What the composer is building. Kept by the screen between frames.
-#[derive(Clone, Debug, Default)]
-pub struct Composer {
-    pub kind: Option<ActionKind>,
-    pub actor: Option<BodyId>,
-    pub target: Option<StateId>,
-    pub incident: Option<IncidentId>,
-    pub facts: Vec<FactId>,
-    pub tone: Option<Tone>,
-    pub origin: Option<Origin>,
-    pub message: Option<u32>,
-    pub text: String,
-}
-
-impl Composer {
-    /// The action as composed so far, or what is still missing.
-    pub fn build(&self) -> Result<Action, &'static str> {
-        let kind = self.kind.ok_or("choose an action")?;
-        let to = || self.target.ok_or("choose a State");
-        let inc = || self.incident.ok_or("choose an incident");
-        let text = self.text.trim().to_owned();
-        Ok(match kind {
-            ActionKind::ShareInformation => Action::ShareInformation {
-                to: to()?,
-                incident: inc()?,
-                facts: self.facts.clone(),
-            },
-            ActionKind::RequestAssistance => Action::RequestAssistance {
-                to: to()?,
-                incident: inc()?,
-                text,
-            },
-            ActionKind::ProvideAssistance => Action::ProvideAssistance {
-                to: to()?,
-                incident: inc()?,
-            },
-            ActionKind::JointAnalysis => Action::JointAnalysis {
-                with: to()?,
-                incident: inc()?,
-            },
-            ActionKind::NationalCoordination => Action::NationalCoordination {
-                incident: self.incident,
-            },
-            ActionKind::TechnicalMessage => Action::ContactMessage {
-                to: to()?,
-                level: Level::Technical,
-                text,
-            },
-            ActionKind::PolicyMessage => Action::ContactMessage {
-                to: to()?,
-                level: Level::Policy,
-                text,
-            },
-            ActionKind::RaiseConcern => Action::RaiseConcern {
-                to: to()?,
-                incident: self.incident,
-                text,
-            },
-            ActionKind::UpdateContacts => Action::UpdateContacts,
-            ActionKind::CommunicationCheck => Action::CommunicationCheck {
-                targets: self.target.map(StateSet::one).unwrap_or(StateSet::EMPTY),
-            },
-            ActionKind::PublicStatement => Action::PublicStatement {
-                tone: self.tone.ok_or("choose a tone")?,
-                about: self.target,
-                text,
-            },
-            ActionKind::PublicAttribution => Action::PublicAttribution {
-                incident: inc()?,
-                to: self.origin.ok_or("choose whom to name")?,
-                text,
-            },
-            ActionKind::Countermeasure => Action::Countermeasure {
-                against: to()?,
-                incident: self.incident,
-                text,
-            },
-            ActionKind::Respond => Action::Respond {
-                message: self.message.ok_or("choose a message to answer")?,
-                text,
-            },
-            ActionKind::Pass => Action::Pass,
-        })
     }
 }
 
@@ -307,181 +238,227 @@ const GROUPS: [(Option<Measure>, &str, &[ActionKind]); 3] = [
     ),
 ];
 
-/// The action composer. Returns a Submit intent when the user stages an action.
-pub fn composer(ui: &mut Ui, n: &Narrator, view: &SeatView, c: &mut Composer) -> Option<Intent> {
-    let me = view.seat.state()?;
-    let mut out = None;
-    ui.columns(2, |cols| {
-        let left = &mut cols[0];
-        for (measure, title, kinds) in GROUPS {
-            left.label(RichText::new(title).small().strong().color(measure_color(measure)));
-            left.horizontal_wrapped(|ui| {
-                for k in kinds {
-                    if ui.selectable_label(c.kind == Some(*k), k.label()).clicked() {
-                        c.kind = Some(*k);
-                    }
+/// The action composer: the fields the chosen kind asks for ([`ActionKind::fields`]),
+/// and a Stage button that is enabled only when the rules would accept the action
+/// now — otherwise it says why, before any click. Typed text is kept until the
+/// staged action shows up in the view.
+pub fn composer(
+    ui: &mut Ui,
+    n: &Narrator,
+    view: &SeatView,
+    c: &mut SeatInput,
+    out: &mut Vec<Intent>,
+) {
+    let Some(me) = view.seat.state() else { return };
+    let scenario = view.scenario();
+    for (measure, title, kinds) in GROUPS {
+        ui.label(RichText::new(title).strong().color(measure_color(measure)));
+        ui.horizontal_wrapped(|ui| {
+            for k in kinds {
+                if ui.selectable_label(c.kind == Some(*k), k.label()).clicked() {
+                    c.kind = Some(*k);
+                    c.actor = None;
                 }
-            });
-            left.add_space(4.0);
-        }
-        let ui = &mut cols[1];
-        let Some(kind) = c.kind else {
-            ui.label(muted("Choose an action on the left. Each says which confidence-building measure it applies."));
-            return;
-        };
-        ui.horizontal(|ui| {
-            chip(ui, kind.measure().map(|m| m.label()).unwrap_or("no measure"), measure_color(kind.measure()));
-            ui.label(RichText::new(kind.label()).strong());
+            }
         });
-        if let Some(m) = kind.measure() {
-            ui.label(RichText::new(m.wording()).italics().small().color(MUTED));
-        }
-        ui.label(kind.explain());
-        ui.add_space(4.0);
-        // Acting body: a body seat acts as itself; a State seat chooses.
-        let bodies: Vec<BodyId> = match view.seat {
-            Seat::Body(b) => vec![b],
-            _ => n.scenario.body_ids(me).collect(),
-        };
-        if c.actor.is_none_or(|a| !bodies.contains(&a)) {
-            c.actor = bodies.first().copied();
-        }
-        if bodies.len() > 1 {
-            egui::ComboBox::from_label("acting body")
-                .selected_text(c.actor.map(|b| n.body(b)).unwrap_or_default())
-                .show_ui(ui, |ui| {
-                    for b in &bodies {
-                        ui.selectable_value(&mut c.actor, Some(*b), n.body(*b));
-                    }
-                });
-        }
-        let needs_target = !matches!(
-            kind,
-            ActionKind::NationalCoordination | ActionKind::UpdateContacts | ActionKind::Respond | ActionKind::Pass | ActionKind::PublicAttribution
+        ui.add_space(2.0);
+    }
+    ui.separator();
+    let Some(kind) = c.kind else {
+        ui.label(muted(
+            "Choose an action above. Each says which confidence-building measure it applies.",
+        ));
+        return;
+    };
+    let fields = kind.fields();
+    ui.horizontal_wrapped(|ui| {
+        chip(
+            ui,
+            kind.measure().map(|m| m.label()).unwrap_or("no measure"),
+            measure_color(kind.measure()),
         );
-        if needs_target {
-            let label = match kind {
-                ActionKind::CommunicationCheck => "check (empty: every State)",
-                ActionKind::PublicStatement => "about (optional)",
-                _ => "State",
-            };
-            egui::ComboBox::from_label(label)
-                .selected_text(c.target.map(|s| n.state(s)).unwrap_or("—"))
-                .show_ui(ui, |ui| {
-                    if matches!(kind, ActionKind::CommunicationCheck | ActionKind::PublicStatement) {
-                        ui.selectable_value(&mut c.target, None, "—");
-                    }
-                    for s in n.scenario.state_ids().filter(|s| *s != me) {
-                        ui.selectable_value(&mut c.target, Some(s), n.state(s));
-                    }
-                });
-        }
-        let needs_incident = matches!(
-            kind,
-            ActionKind::ShareInformation
-                | ActionKind::RequestAssistance
-                | ActionKind::ProvideAssistance
-                | ActionKind::JointAnalysis
-                | ActionKind::NationalCoordination
-                | ActionKind::RaiseConcern
-                | ActionKind::PublicAttribution
-                | ActionKind::Countermeasure
-        );
-        if needs_incident {
-            let optional = matches!(kind, ActionKind::NationalCoordination | ActionKind::RaiseConcern | ActionKind::Countermeasure);
-            egui::ComboBox::from_label(if optional { "incident (optional)" } else { "incident" })
-                .selected_text(c.incident.map(|i| n.incident(i)).unwrap_or("—"))
-                .show_ui(ui, |ui| {
-                    if optional {
-                        ui.selectable_value(&mut c.incident, None, "—");
-                    }
-                    for i in &view.incidents {
-                        ui.selectable_value(&mut c.incident, Some(*i), n.incident(*i));
-                    }
-                });
-        }
-        if kind == ActionKind::ShareInformation
-            && let (Some(inc), Some(actor)) = (c.incident, c.actor)
-        {
-            ui.label(RichText::new("facts to share (none ticked: all your body knows)").small());
-            for k in view.facts.iter().filter(|k| n.scenario.fact(k.fact).incident == inc && k.holders.contains(&actor)) {
-                let mut on = c.facts.contains(&k.fact);
-                if ui.checkbox(&mut on, n.fact(k.fact)).changed() {
-                    if on {
-                        c.facts.push(k.fact);
-                    } else {
-                        c.facts.retain(|f| *f != k.fact);
-                    }
-                }
-            }
-        }
-        if kind == ActionKind::PublicStatement {
-            ui.horizontal(|ui| {
-                for t in Tone::ALL {
-                    ui.radio_value(&mut c.tone, Some(t), t.label());
+        ui.label(RichText::new(kind.label()).strong());
+    });
+    if let Some(m) = kind.measure() {
+        ui.label(RichText::new(m.wording()).italics().color(MUTED));
+    }
+    ui.label(kind.explain());
+    ui.add_space(4.0);
+    // Acting body: a body seat acts as itself; a State seat chooses (default by kind).
+    let bodies: Vec<BodyId> = match view.seat {
+        Seat::Body(b) => vec![b],
+        _ => scenario.body_ids(me).collect(),
+    };
+    if c.actor.is_none_or(|a| !bodies.contains(&a)) {
+        c.actor = scenario
+            .body_of_kind(me, fields.default_body)
+            .filter(|b| bodies.contains(b))
+            .or_else(|| bodies.first().copied());
+    }
+    if bodies.len() > 1 {
+        ui.label("Acting body");
+        egui::ComboBox::from_id_salt("actor")
+            .width(ui.available_width().min(320.0))
+            .selected_text(c.actor.map(|b| n.body(b)).unwrap_or_default())
+            .show_ui(ui, |ui| {
+                for b in &bodies {
+                    ui.selectable_value(&mut c.actor, Some(*b), n.body(*b));
                 }
             });
-        }
-        if kind == ActionKind::PublicAttribution {
-            egui::ComboBox::from_label("responsible")
-                .selected_text(c.origin.map(|o| n.origin(o)).unwrap_or("—"))
-                .show_ui(ui, |ui| {
-                    for s in n.scenario.state_ids().filter(|s| *s != me) {
-                        ui.selectable_value(&mut c.origin, Some(Origin::State(s)), n.state(s));
-                    }
-                    for (i, a) in n.scenario.actors.iter().enumerate() {
-                        ui.selectable_value(&mut c.origin, Some(Origin::Actor(cbm_ttx_core::scenario::ActorId(i as u8))), a.name.get(n.lang));
-                    }
-                });
-        }
-        if kind == ActionKind::Respond {
-            let open: Vec<_> = view.unanswered().collect();
-            if open.is_empty() {
-                ui.label(muted("Nothing waits for an answer."));
-            }
-            for m in open {
-                let (what, _) = (m.message.payload.label(), ());
-                ui.radio_value(&mut c.message, Some(m.id), format!("#{} {what} from {}", m.id, n.state(m.message.from.state)));
-            }
-        }
-        if matches!(
-            kind,
-            ActionKind::RequestAssistance
-                | ActionKind::TechnicalMessage
-                | ActionKind::PolicyMessage
-                | ActionKind::RaiseConcern
-                | ActionKind::PublicStatement
-                | ActionKind::PublicAttribution
-                | ActionKind::Countermeasure
-                | ActionKind::Respond
-        ) {
-            ui.add(egui::TextEdit::multiline(&mut c.text).hint_text("what you write").desired_rows(3).desired_width(f32::INFINITY));
-        }
-        ui.add_space(6.0);
-        let built = c.build();
-        let ready = view.phase == cbm_ttx_core::engine::Phase::Deliberation && !view.paused;
-        let enabled = match (&built, ready) {
-            (Err(why), _) => Err(*why),
-            (Ok(_), false) => Err("actions are staged during deliberation"),
-            (Ok(_), true) => Ok(()),
+    }
+    let others: Vec<StateId> = scenario.state_ids().filter(|s| *s != me).collect();
+    if fields.state != Need::No {
+        let label = match (kind, fields.state) {
+            (ActionKind::PublicStatement, _) => "About (optional)",
+            (_, Need::Optional) => "State (optional)",
+            _ => "State",
         };
-        if button_if(ui, enabled, "Stage action")
-            && let (Ok(action), Some(actor)) = (built, c.actor)
-        {
-            out = Some(Intent::Command(view.seat, Command::Submit { actor, action }));
-            c.text.clear();
-            c.facts.clear();
+        ui.label(label);
+        egui::ComboBox::from_id_salt("state")
+            .width(ui.available_width().min(320.0))
+            .selected_text(c.choice.state.map(|s| n.state(s)).unwrap_or("—"))
+            .show_ui(ui, |ui| {
+                if fields.state == Need::Optional {
+                    ui.selectable_value(&mut c.choice.state, None, "—");
+                }
+                for s in &others {
+                    ui.selectable_value(&mut c.choice.state, Some(*s), n.state(*s));
+                }
+            });
+    }
+    if fields.states {
+        ui.label("States to check (none ticked: every other State)");
+        ui.horizontal_wrapped(|ui| {
+            for s in &others {
+                let mut on = c.choice.states.contains(*s);
+                if ui.checkbox(&mut on, n.state(*s)).changed() {
+                    c.choice.states = if on {
+                        c.choice.states.with(*s)
+                    } else {
+                        StateSet(c.choice.states.0 & !StateSet::one(*s).0)
+                    };
+                }
+            }
+        });
+    }
+    if fields.incident != Need::No {
+        ui.label(if fields.incident == Need::Optional {
+            "Incident (optional)"
+        } else {
+            "Incident"
+        });
+        let known = view.known_incidents();
+        egui::ComboBox::from_id_salt("incident")
+            .width(ui.available_width().min(420.0))
+            .selected_text(c.choice.incident.map(|i| n.incident(i)).unwrap_or("—"))
+            .show_ui(ui, |ui| {
+                if fields.incident == Need::Optional {
+                    ui.selectable_value(&mut c.choice.incident, None, "—");
+                }
+                for i in &known {
+                    ui.selectable_value(&mut c.choice.incident, Some(*i), n.incident(*i));
+                }
+            });
+        if known.is_empty() {
+            ui.label(muted("Your seat knows of no incident yet."));
         }
+    }
+    if fields.facts
+        && let (Some(inc), Some(actor)) = (c.choice.incident, c.actor)
+    {
+        ui.label("Facts to share (none ticked: all your body knows)");
+        for k in view.facts.iter().filter(|k| {
+            view.fact(k.fact).is_some_and(|f| f.incident == inc) && k.holders.contains(&actor)
+        }) {
+            let mut on = c.choice.facts.contains(&k.fact);
+            if ui.checkbox(&mut on, n.fact(k.fact)).changed() {
+                if on {
+                    c.choice.facts.push(k.fact);
+                } else {
+                    c.choice.facts.retain(|f| *f != k.fact);
+                }
+            }
+        }
+    }
+    if fields.tone {
+        ui.label("Tone");
+        egui::ComboBox::from_id_salt("tone")
+            .selected_text(c.choice.tone.map(|t| t.label()).unwrap_or("—"))
+            .show_ui(ui, |ui| {
+                for t in Tone::ALL {
+                    ui.selectable_value(&mut c.choice.tone, Some(t), t.label());
+                }
+            });
+    }
+    if fields.origin {
+        ui.label("Held responsible");
+        egui::ComboBox::from_id_salt("origin")
+            .width(ui.available_width().min(320.0))
+            .selected_text(c.choice.origin.map(|o| n.origin(o)).unwrap_or("—"))
+            .show_ui(ui, |ui| {
+                for s in &others {
+                    ui.selectable_value(&mut c.choice.origin, Some(Origin::State(*s)), n.state(*s));
+                }
+                for i in 0..scenario.actors.len() {
+                    let a = Origin::Actor(ActorId(i as u8));
+                    ui.selectable_value(&mut c.choice.origin, Some(a), n.origin(a));
+                }
+            });
+    }
+    if fields.message {
+        let open: Vec<_> = view.unanswered().collect();
+        if open.is_empty() {
+            ui.label(muted("Nothing waits for an answer."));
+        }
+        for m in open {
+            ui.radio_value(&mut c.choice.message, Some(m.id), n.message(m.id));
+        }
+    }
+    if fields.text != Need::No {
+        ui.add(
+            egui::TextEdit::multiline(&mut c.choice.text)
+                .hint_text("what you write")
+                .desired_rows(3)
+                .desired_width(f32::INFINITY),
+        );
+    }
+    ui.add_space(6.0);
+    // Ask the rules before the click, on what this seat knows.
+    let verdict = c.build().and_then(|(actor, action)| {
+        let cmd = Command::Submit { actor, action };
+        check_player(scenario, view, view.seat, &cmd).map(|_| cmd)
     });
-    out
+    match verdict {
+        Ok(cmd) => {
+            if button(ui, "Stage action") {
+                if let Command::Submit { action, .. } = &cmd {
+                    c.pending = Some(action.clone());
+                }
+                out.push(Intent::Command(view.seat, cmd));
+            }
+        }
+        Err(why) => {
+            button_if(ui, Err(&why.to_string()), "Stage action");
+            ui.label(RichText::new(format!("Not possible now: {why}")).color(WARN));
+        }
+    }
+    // Clear what was typed once the action is staged (a refusal keeps it).
+    if let Some(p) = &c.pending
+        && view
+            .staged
+            .iter()
+            .any(|s| s.seat == view.seat && &s.action == p)
+    {
+        c.sent();
+    }
 }
 
 /// This round's staged actions of the seat's State, with withdraw and ready.
-pub fn staged(ui: &mut Ui, n: &Narrator, view: &SeatView) -> Option<Intent> {
-    let mut out = None;
+pub fn staged(ui: &mut Ui, n: &Narrator, view: &SeatView, out: &mut Vec<Intent>) {
     if view.staged.is_empty() {
         ui.label(muted("No action staged this round."));
     }
+    let scenario = view.scenario();
     for s in &view.staged {
         ui.horizontal_wrapped(|ui| {
             chip(
@@ -491,11 +468,12 @@ pub fn staged(ui: &mut Ui, n: &Narrator, view: &SeatView) -> Option<Intent> {
             );
             ui.label(format!(
                 "{} — {}",
-                short_body(n, s.actor),
+                short_body(n, scenario, s.actor),
                 n.action(&s.action)
             ));
-            if s.seat == view.seat && button(ui, format!("Withdraw #{}", s.id)) {
-                out = Some(Intent::Command(
+            if s.seat == view.seat && button(ui, format!("Withdraw “{}”", s.action.kind().label()))
+            {
+                out.push(Intent::Command(
                     view.seat,
                     Command::Withdraw { action: s.id },
                 ));
@@ -504,8 +482,8 @@ pub fn staged(ui: &mut Ui, n: &Narrator, view: &SeatView) -> Option<Intent> {
     }
     ui.add_space(6.0);
     let ready = view.ready.contains(&view.seat);
-    let open = view.phase == cbm_ttx_core::engine::Phase::Deliberation && !view.paused;
-    let label = if n.scenario.turn_order == cbm_ttx_core::scenario::TurnOrder::Sequential {
+    let open = view.phase == Phase::Deliberation && !view.paused;
+    let label = if scenario.turn_order == TurnOrder::Sequential {
         "End our turn"
     } else {
         "We are ready"
@@ -521,75 +499,74 @@ pub fn staged(ui: &mut Ui, n: &Narrator, view: &SeatView) -> Option<Intent> {
         },
         label,
     ) {
-        out = Some(Intent::Command(view.seat, Command::Ready));
+        out.push(Intent::Command(view.seat, Command::Ready));
     }
-    out
 }
 
-/// Messages sent and received, with delivery status.
+/// Messages sent and received, with their text and what became of them.
 pub fn messages(ui: &mut Ui, n: &Narrator, view: &SeatView) {
     if view.messages.is_empty() {
         ui.label(muted("No messages yet."));
     }
     for m in view.messages.iter().rev() {
         let status = match m.status {
-            MessageStatus::Sent => RichText::new("sent").color(MUTED),
+            MessageStatus::Sent => RichText::new("sent, not delivered yet").color(MUTED),
             MessageStatus::Delivered { late: true, round } => {
-                RichText::new(format!("delivered late, round {round}")).color(WARN)
+                RichText::new(format!("delivered a round late (round {round})")).color(WARN)
             }
             MessageStatus::Delivered { round, .. } => {
-                RichText::new(format!("delivered, round {round}")).color(GOOD)
+                RichText::new(format!("delivered in round {round}")).color(GOOD)
             }
-            MessageStatus::Lost => RichText::new("bounced").color(BAD),
+            MessageStatus::Lost => {
+                RichText::new("bounced: the directory entry is wrong").color(BAD)
+            }
         };
+        let (what, text) = n.payload(&m.message.payload);
         ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(format!("#{}", m.id)).small().color(MUTED));
             if m.incoming {
-                ui.label(format!(
-                    "from {}: {}",
-                    n.state(m.message.from.state),
-                    m.message.payload.label()
-                ));
+                ui.label(format!("From {}: {what}", n.state(m.message.from.state)));
             } else {
                 ui.label(format!(
-                    "to {} ({}): {}",
+                    "To {} ({} line): {what}",
                     n.state(m.message.to),
-                    m.message.level,
-                    m.message.payload.label()
+                    m.message.level
                 ));
             }
-            ui.label(status.small());
+            ui.label(status);
             if m.answered {
-                ui.label(RichText::new("answered").small().color(GOOD));
+                ui.label(RichText::new("answered").color(GOOD));
             } else if m.expired {
-                ui.label(RichText::new("unanswered").small().color(BAD));
+                ui.label(RichText::new("went unanswered").color(BAD));
             }
         });
-        let text = match &m.message.payload {
-            Payload::Note { text }
-            | Payload::Concern { text, .. }
-            | Payload::Request { text, .. }
-            | Payload::Response { text, .. } => text.as_str(),
-            _ => "",
-        };
-        if !text.is_empty() {
-            ui.label(RichText::new(text).italics());
+        if let Some(text) = text {
+            ui.label(RichText::new(format!("“{text}”")).italics());
         }
+        if let Payload::Share { facts, .. } = &m.message.payload
+            && !m.incoming
+        {
+            for f in facts {
+                ui.label(RichText::new(format!("  • {}", n.fact(*f))).color(MUTED));
+            }
+        }
+        ui.add_space(2.0);
     }
 }
 
 /// Tension of one State with every other, on the ladder.
 pub fn relations(ui: &mut Ui, n: &Narrator, view: &SeatView, me: StateId) {
-    for s in n.scenario.state_ids().filter(|s| *s != me) {
-        let t = view.tension[n.scenario.pair_index(me, s)];
+    let scenario = view.scenario();
+    for s in scenario.state_ids().filter(|s| *s != me) {
+        let t = view.tension(me, s);
         ladder_bar(ui, n, &format!("{} – {}", n.state(me), n.state(s)), t, 14.0);
     }
 }
 
 /// One labelled bar coloured by its ladder step, fitted to the available width.
 pub fn ladder_bar(ui: &mut Ui, n: &Narrator, label: &str, t: u8, size: f32) {
-    let step = n.scenario.ladder_step(t);
-    let color = ladder_color(step, n.scenario.ladder.len());
+    let scenario = n.scenario();
+    let step = scenario.ladder_step(t);
+    let color = ladder_color(step, scenario.ladder.len());
     let width = ui.available_width();
     ui.horizontal(|ui| {
         let label_w = (width * 0.42).max(60.0);
@@ -603,9 +580,14 @@ pub fn ladder_bar(ui: &mut Ui, n: &Narrator, label: &str, t: u8, size: f32) {
         let mut fill = rect;
         fill.set_width(rect.width() * t as f32 / 100.0);
         ui.painter().rect_filled(fill, 3.0, color);
+        let name = scenario
+            .ladder
+            .get(step)
+            .map(|l| l.name.get(n.lang))
+            .unwrap_or("");
         ui.add(
             egui::Label::new(
-                RichText::new(format!("{t} {}", n.scenario.ladder[step].name.get(n.lang)))
+                RichText::new(format!("{t} {name}"))
                     .size(size)
                     .color(color)
                     .strong(),
@@ -617,10 +599,10 @@ pub fn ladder_bar(ui: &mut Ui, n: &Narrator, label: &str, t: u8, size: f32) {
 
 /// All pairs' tension, highest first.
 pub fn tension_table(ui: &mut Ui, n: &Narrator, tension: &[u8], size: f32) {
-    let mut pairs: Vec<(StateId, StateId, u8)> = n
-        .scenario
+    let scenario = n.scenario();
+    let mut pairs: Vec<(StateId, StateId, u8)> = scenario
         .pairs()
-        .map(|(a, b)| (a, b, tension[n.scenario.pair_index(a, b)]))
+        .map(|(a, b)| (a, b, tension[scenario.pair_index(a, b)]))
         .collect();
     pairs.sort_by_key(|(a, b, t)| (std::cmp::Reverse(*t), a.0, b.0));
     for (a, b, t) in pairs {
@@ -630,21 +612,21 @@ pub fn tension_table(ui: &mut Ui, n: &Narrator, tension: &[u8], size: f32) {
 
 /// Tension between pairs over rounds. Pairs that never left "calm" are left out.
 pub fn tension_chart(ui: &mut Ui, n: &Narrator, view: &SeatView, height: f32, id: &str) {
+    let scenario = n.scenario();
     let mut history = view.tension_history.clone();
     if history.last() != Some(&view.tension) {
         history.push(view.tension.clone());
     }
-    let mut pairs: Vec<(StateId, StateId, u8)> = n
-        .scenario
+    let mut pairs: Vec<(StateId, StateId, u8)> = scenario
         .pairs()
         .map(|(a, b)| {
-            let i = n.scenario.pair_index(a, b);
+            let i = scenario.pair_index(a, b);
             (a, b, history.iter().map(|h| h[i]).max().unwrap_or(0))
         })
         .collect();
     pairs.sort_by_key(|p| std::cmp::Reverse(p.2));
     pairs.truncate(6);
-    let rounds = n.scenario.round_count() as f64;
+    let rounds = scenario.round_count() as f64;
     Plot::new(id)
         .height(height)
         .legend(Legend::default())
@@ -658,7 +640,7 @@ pub fn tension_chart(ui: &mut Ui, n: &Narrator, view: &SeatView, height: f32, id
         .allow_scroll(false)
         .show(ui, |plot| {
             for (k, (a, b, _)) in pairs.iter().enumerate() {
-                let i = n.scenario.pair_index(*a, *b);
+                let i = scenario.pair_index(*a, *b);
                 let points: PlotPoints = history
                     .iter()
                     .enumerate()
@@ -683,9 +665,15 @@ const PAIR_COLORS: [Color32; 6] = [
     Color32::from_rgb(0x16, 0xa0, 0x85),
 ];
 
-/// Objectives as an evaluation list: status, objective, and what the record shows.
-pub fn objectives(ui: &mut Ui, n: &Narrator, outcomes: &[Outcome]) {
-    for (o, out) in n.scenario.objectives.iter().zip(outcomes) {
+/// Objectives as an evaluation list: status, objective, and what the record shows
+/// (control only: objectives are not disclosed to seats).
+pub fn objectives(
+    ui: &mut Ui,
+    scenario: &Scenario,
+    lang: cbm_ttx_core::scenario::Lang,
+    outcomes: &[Outcome],
+) {
+    for (o, out) in scenario.objectives.iter().zip(outcomes) {
         let (text, color) = match out.status {
             Status::Met => ("✔ met", GOOD),
             Status::NotMet => ("× not met", BAD),
@@ -693,13 +681,9 @@ pub fn objectives(ui: &mut Ui, n: &Narrator, outcomes: &[Outcome]) {
         };
         ui.horizontal_wrapped(|ui| {
             ui.label(RichText::new(text).color(color).strong());
-            ui.label(o.title.get(n.lang));
+            ui.label(o.title.get(lang));
         });
-        ui.label(
-            RichText::new(format!("      {}", out.observed))
-                .small()
-                .color(MUTED),
-        );
+        ui.label(RichText::new(format!("      {}", out.observed)).color(MUTED));
     }
 }
 
@@ -709,16 +693,15 @@ pub fn event_log(ui: &mut Ui, n: &Narrator, view: &SeatView) {
         let Some(line) = n.line(e) else { continue };
         ui.horizontal_wrapped(|ui| {
             ui.label(
-                RichText::new(format!("#{} r{}", line.seq, line.round))
-                    .small()
+                RichText::new(format!("round {}", line.round))
                     .monospace()
                     .color(MUTED),
             );
-            ui.label(RichText::new(line.kind.label()).small().color(MUTED));
+            ui.label(RichText::new(line.kind.label()).color(MUTED));
             ui.label(&line.title);
         });
         if let Some(b) = &line.body {
-            ui.label(RichText::new(b).small());
+            ui.label(b);
         }
     }
 }

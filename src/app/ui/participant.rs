@@ -3,22 +3,36 @@
 
 use bevy::prelude::*;
 use bevy_egui::{
-    EguiContexts,
+    EguiContexts, EguiPrimaryContextPass,
     egui::{self, RichText},
 };
 
-use super::UiState;
 use super::widgets::*;
+use crate::app::inputs::SeatInput;
 use crate::app::intent::Intent;
+use crate::app::screen::Screen;
+use crate::net::client::{LanClient, Outgoing, Status};
 use cbm_ttx_core::narrate::Narrator;
-use crate::net::client::{LanClient, Status};
 
-pub fn draw(
+/// The participant's own unsent input (cleared when leaving the session).
+#[derive(Resource, Debug, Default)]
+pub struct ParticipantInput(pub SeatInput);
+
+pub fn plugin(app: &mut App) {
+    app.init_resource::<ParticipantInput>().add_systems(
+        EguiPrimaryContextPass,
+        draw.run_if(in_state(Screen::Participant))
+            .after(super::style),
+    );
+}
+
+fn draw(
     mut contexts: EguiContexts,
     client: Option<Res<LanClient>>,
-    mut st: ResMut<UiState>,
+    mut input: ResMut<ParticipantInput>,
     time: Res<Time<Real>>,
     mut out: MessageWriter<Intent>,
+    mut send: MessageWriter<Outgoing>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     let mut root = root_ui(&ctx);
@@ -44,18 +58,16 @@ pub fn draw(
             ui.label(RichText::new("cbm-ttx").strong().color(ACCENT));
             ui.label(muted(format!("connected to {addr} · code {}", c.code)));
             if let Some(v) = &c.view {
-                let s = c.scenario.as_ref().expect("a view comes with its scenario");
-                let title = s
-                    .rounds
-                    .get(v.round.saturating_sub(1) as usize)
-                    .map(|r| r.title.en())
+                let title = v
+                    .round_info(v.round)
+                    .map(|r| r.title.get(c.lang))
                     .unwrap_or("not started");
                 ui.separator();
                 ui.label(
                     RichText::new(format!(
-                        "{}/{} · {} · {}",
+                        "Round {} of {} · {} · {}",
                         v.round,
-                        s.round_count(),
+                        v.scenario().round_count(),
                         title,
                         v.phase.label()
                     ))
@@ -128,19 +140,31 @@ pub fn draw(
             });
         }
         Status::Seated | Status::Lost => {
-            if let (Some(view), Some(scenario)) = (&c.view, &c.scenario) {
-                let lang = scenario
-                    .languages
-                    .first()
-                    .copied()
-                    .unwrap_or(cbm_ttx_core::scenario::Lang::En);
-                let n = Narrator::new(scenario, lang);
-                let clock = c.clock_left(time.elapsed_secs_f64());
-                let view = view.clone();
-                super::exercise::seat_view(ui, &n, clock, &view, &mut st, &mut intents);
+            if let Some(view) = &c.view {
+                let n = Narrator::new(view, c.lang);
+                let clock =
+                    c.clock
+                        .zip(c.clock_left(time.elapsed_secs_f64()))
+                        .map(|((state, _), left)| cbm_ttx_core::session::RoundClock {
+                            length: std::time::Duration::from_millis(state.length_ms),
+                            remaining: left,
+                            running: state.running,
+                        });
+                super::console::seat_view(ui, &n, clock, view, &mut input.0, &mut intents);
             }
         }
     }
-    out.write_batch(intents);
+    // The seat's own commands go to the host; the rest are the app's.
+    for i in intents {
+        match i {
+            Intent::Command(seat, cmd) if Some(seat) == c.seat => {
+                send.write(Outgoing(cmd));
+            }
+            Intent::Command(..) => {}
+            other => {
+                out.write(other);
+            }
+        }
+    }
     Ok(())
 }

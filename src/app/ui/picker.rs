@@ -2,21 +2,73 @@
 
 use bevy::prelude::*;
 use bevy_egui::{
-    EguiContexts,
+    EguiContexts, EguiPrimaryContextPass,
     egui::{self, RichText},
 };
 
-use super::UiState;
 use super::widgets::*;
 use crate::app::intent::Intent;
 use crate::app::library::{Library, Source};
-use cbm_ttx_core::narrate::Narrator;
+use crate::app::screen::Screen;
+use crate::storage::JournalEntry;
+use cbm_ttx_core::narrate::{Narrator, Record, count};
 use cbm_ttx_core::scenario::{Lang, Severity};
 
-pub fn draw(
+/// What is typed on the picker (a path, the join form).
+#[derive(Resource, Debug, Default)]
+pub struct PickerState {
+    pub path_input: String,
+    pub join_addr: String,
+    pub join_code: String,
+    pub join_name: String,
+}
+
+pub fn plugin(app: &mut App) {
+    app.init_resource::<PickerState>().add_systems(
+        EguiPrimaryContextPass,
+        draw.run_if(in_state(Screen::Picker)).after(super::style),
+    );
+}
+
+/// "Cascade — 29 Nov 2026 14:05 UTC · round 3 of 5 · Ana, Boris".
+fn journal_label(lib: &Library, j: &JournalEntry) -> (String, String) {
+    let title = lib
+        .entries
+        .iter()
+        .filter_map(|e| e.scenario())
+        .find(|s| s.content_hash == j.header.scenario_hash)
+        .map(|s| s.title.en().to_owned())
+        .unwrap_or_else(|| j.header.scenario_id.clone());
+    let when = j
+        .started
+        .map(|t| {
+            let s = t.to_string();
+            format!("{} {} UTC", &s[..10], &s[11..16])
+        })
+        .unwrap_or_default();
+    let who = if j.participants.is_empty() {
+        String::new()
+    } else {
+        format!(" · {}", j.participants.join(", "))
+    };
+    let state = if j.ended {
+        format!("ended after round {}", j.round)
+    } else {
+        format!("stopped in round {}", j.round)
+    };
+    (
+        title,
+        format!(
+            "{when} · {state}{who}{}",
+            if j.torn { " · last line torn" } else { "" }
+        ),
+    )
+}
+
+fn draw(
     mut contexts: EguiContexts,
     lib: Res<Library>,
-    mut ui_state: ResMut<UiState>,
+    mut ui_state: ResMut<PickerState>,
     mut out: MessageWriter<Intent>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
@@ -33,7 +85,10 @@ pub fn draw(
         });
         ui.add_space(6.0);
     });
-    egui::Panel::left("picker-list").exact_size(380.0).show(ui, |ui| {
+    egui::Panel::left("picker-list")
+        .resizable(false)
+        .exact_size(side_width(ui, 400.0))
+        .show(ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
             card(ui, "Scenarios", |ui| {
                 for (i, e) in lib.entries.iter().enumerate() {
@@ -90,37 +145,35 @@ pub fn draw(
                 }
             });
             ui.add_space(8.0);
-            card(ui, "Recorded exercises (replay, fork)", |ui| {
-                let done: Vec<_> = lib.journals.iter().take(8).collect();
-                if done.is_empty() {
-                    ui.label(muted("None yet."));
-                }
-                for j in done {
-                    ui.horizontal_wrapped(|ui| {
-                        let name = j.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-                        ui.label(RichText::new(&j.header.scenario_id).strong());
-                        ui.label(muted(format!("{} round(s){}", j.round, if j.ended { ", ended" } else { "" })));
-                        if button(ui, format!("Replay {name}")) {
-                            intents.push(Intent::Replay(j.path.clone()));
-                        }
-                    });
-                }
-            });
-            ui.add_space(8.0);
             card(ui, "Unfinished exercises", |ui| {
                 let open: Vec<_> = lib.journals.iter().filter(|j| !j.ended).take(8).collect();
                 if open.is_empty() {
                     ui.label(muted("None. Every exercise is journaled as it runs; if the app closes mid-round it can be resumed here."));
                 }
                 for j in open {
+                    let (title, detail) = journal_label(&lib, j);
+                    ui.label(RichText::new(&title).strong());
+                    ui.label(muted(detail));
                     ui.horizontal_wrapped(|ui| {
-                        let name = j.path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-                        ui.label(RichText::new(&j.header.scenario_id).strong());
-                        ui.label(muted(format!("round {}, {} events{}", j.round, j.events, if j.torn { ", torn tail" } else { "" })));
-                        if button(ui, format!("Resume {name}")) {
+                        if button(ui, format!("Resume {title} ({})", j.path.display())) {
                             intents.push(Intent::Resume(j.path.clone()));
                         }
                     });
+                }
+            });
+            ui.add_space(8.0);
+            card(ui, "Recorded exercises (replay, fork)", |ui| {
+                let done: Vec<_> = lib.journals.iter().take(8).collect();
+                if done.is_empty() {
+                    ui.label(muted("None yet."));
+                }
+                for j in done {
+                    let (title, detail) = journal_label(&lib, j);
+                    ui.label(RichText::new(&title).strong());
+                    ui.label(muted(detail));
+                    if button(ui, format!("Replay {title} ({})", j.path.display())) {
+                        intents.push(Intent::Replay(j.path.clone()));
+                    }
                 }
             });
         });
@@ -149,7 +202,11 @@ fn details(ui: &mut egui::Ui, lib: &Library, intents: &mut Vec<Intent>) {
     };
     if let Some(s) = e.scenario() {
         let lang = s.languages.first().copied().unwrap_or(Lang::En);
-        let n = Narrator::new(s, lang);
+        let record = Record {
+            scenario: s,
+            events: &[],
+        };
+        let n = Narrator::new(&record, lang);
         card(ui, "", |ui| {
             ui.label(RichText::new(s.title.get(lang)).size(26.0).strong());
             ui.label(muted(format!(
@@ -173,8 +230,11 @@ fn details(ui: &mut egui::Ui, lib: &Library, intents: &mut Vec<Intent>) {
             )));
             if e.reloads > 0 {
                 ui.label(
-                    RichText::new(format!("Reloaded from disk {} time(s)", e.reloads))
-                        .color(ACCENT),
+                    RichText::new(format!(
+                        "Reloaded from disk ({})",
+                        count(e.reloads as usize, "time", "times")
+                    ))
+                    .color(ACCENT),
                 );
             }
             ui.add_space(6.0);
@@ -186,32 +246,41 @@ fn details(ui: &mut egui::Ui, lib: &Library, intents: &mut Vec<Intent>) {
         });
         ui.add_space(8.0);
         ui.columns(2, |cols| {
-            card(&mut cols[0], &format!("{} States", s.states.len()), |ui| {
-                for st in s.state_ids() {
-                    let def = s.state(st);
-                    ui.label(RichText::new(n.state(st)).strong());
-                    let bodies: Vec<&str> = def.bodies.iter().map(|b| b.name.get(lang)).collect();
-                    ui.label(RichText::new(bodies.join(" · ")).small().color(MUTED));
-                }
-            });
-            card(&mut cols[1], &format!("{} rounds", s.rounds.len()), |ui| {
-                for (i, r) in s.rounds.iter().enumerate() {
-                    ui.label(format!("{}. {}", i + 1, r.title.get(lang)));
-                }
-                ui.add_space(6.0);
-                ui.label(muted(format!(
-                    "{} incidents · {} injects · {} objectives · {} actions per seat and round{}",
-                    s.incidents.len(),
-                    s.injects.len(),
-                    s.objectives.len(),
-                    s.actions_per_round,
-                    if s.round_seconds > 0 {
-                        format!(" · {} min clock", s.round_seconds / 60)
-                    } else {
-                        String::new()
+            card(
+                &mut cols[0],
+                &count(s.states.len(), "State", "States"),
+                |ui| {
+                    for st in s.state_ids() {
+                        let def = s.state(st);
+                        ui.label(RichText::new(n.state(st)).strong());
+                        let bodies: Vec<&str> =
+                            def.bodies.iter().map(|b| b.name.get(lang)).collect();
+                        ui.label(RichText::new(bodies.join(" · ")).small().color(MUTED));
                     }
-                )));
-            });
+                },
+            );
+            card(
+                &mut cols[1],
+                &count(s.rounds.len(), "round", "rounds"),
+                |ui| {
+                    for (i, r) in s.rounds.iter().enumerate() {
+                        ui.label(format!("{}. {}", i + 1, r.title.get(lang)));
+                    }
+                    ui.add_space(6.0);
+                    ui.label(muted(format!(
+                        "{} · {} · {} · {} per seat and round{}",
+                        count(s.incidents.len(), "incident", "incidents"),
+                        count(s.injects.len(), "inject", "injects"),
+                        count(s.objectives.len(), "objective", "objectives"),
+                        count(s.actions_per_round as usize, "action", "actions"),
+                        if s.round_seconds > 0 {
+                            format!(" · {} min clock", s.round_seconds / 60)
+                        } else {
+                            String::new()
+                        }
+                    )));
+                },
+            );
         });
         ui.add_space(8.0);
         card(ui, "Objectives", |ui| {
@@ -228,9 +297,9 @@ fn details(ui: &mut egui::Ui, lib: &Library, intents: &mut Vec<Intent>) {
         ui.add_space(8.0);
         let errors = report.errors().count();
         let title = format!(
-            "{} error(s), {} warning(s)",
-            errors,
-            report.warnings().count()
+            "{}, {}",
+            count(errors, "error", "errors"),
+            count(report.warnings().count(), "warning", "warnings")
         );
         card(ui, &title, |ui| {
             for d in &report.diagnostics {

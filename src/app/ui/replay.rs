@@ -1,21 +1,32 @@
 //! Screen: step through a recorded exercise round by round, as control or as any seat,
 //! and fork a new exercise from the start of any round.
 
+use std::sync::Arc;
+
 use bevy::prelude::*;
 use bevy_egui::{
-    EguiContexts,
+    EguiContexts, EguiPrimaryContextPass,
     egui::{self, RichText},
 };
 
 use super::panels;
 use super::widgets::*;
 use crate::app::intent::{Intent, Replay};
+use crate::app::screen::Screen;
 use crate::app::session::Viewing;
 use cbm_ttx_core::engine::history::through_round;
-use cbm_ttx_core::engine::{Seat, SeatView, evaluate_all};
-use cbm_ttx_core::narrate::Narrator;
+use cbm_ttx_core::engine::{Seat, SeatView, disclose, evaluate_all};
+use cbm_ttx_core::narrate::{Narrator, Record, Texts};
+use cbm_ttx_core::scenario::Lang;
 
-pub fn draw(
+pub fn plugin(app: &mut App) {
+    app.add_systems(
+        EguiPrimaryContextPass,
+        draw.run_if(in_state(Screen::Replay)).after(super::style),
+    );
+}
+
+fn draw(
     mut contexts: EguiContexts,
     replay: Option<Res<Replay>>,
     mut out: MessageWriter<Intent>,
@@ -25,14 +36,30 @@ pub fn draw(
     let mut root = root_ui(&ctx);
     let ui = &mut root;
     let scenario = rp.scenario.clone();
-    let lang = scenario.languages[0];
-    let n = Narrator::new(&scenario, lang);
+    let lang = rp
+        .loaded
+        .settings()
+        .map(|s| s.lang)
+        .or(scenario.languages.first().copied())
+        .unwrap_or(Lang::En);
     let seat = match rp.viewing {
         Viewing::Control => Seat::Control,
         Viewing::Seat(s) => s,
     };
-    let record = through_round(&rp.loaded.events, rp.round);
-    let view = SeatView::build(&scenario, seat, record);
+    let record = through_round(&rp.events, rp.round);
+    let held = if seat == Seat::Control {
+        scenario.clone()
+    } else {
+        Arc::new(disclose::public(&scenario))
+    };
+    let view = SeatView::build(&scenario, held, seat, record);
+    let full = Record {
+        scenario: &scenario,
+        events: record,
+    };
+    // Control reads the whole record; a seat only what it saw.
+    let texts: &dyn Texts = if seat == Seat::Control { &full } else { &view };
+    let n = Narrator::new(texts, lang);
     let last = rp.last_round();
     let mut intents = Vec::new();
     if !ctx.text_edit_focused() {
@@ -47,7 +74,7 @@ pub fn draw(
         ui.add_space(6.0);
         ui.horizontal(|ui| {
             if button(ui, "‹ Scenarios") {
-                intents.push(Intent::NewExercise);
+                intents.push(Intent::CloseExercise);
             }
             ui.label(
                 RichText::new(format!("Replay — {}", scenario.title.get(lang)))
@@ -73,6 +100,7 @@ pub fn draw(
                 .get(rp.round as usize - 1)
                 .map(|r| r.title.get(lang))
                 .unwrap_or("");
+            let title = title.to_owned();
             ui.label(
                 RichText::new(format!("Round {} of {last}: {title}", rp.round))
                     .size(18.0)
@@ -129,7 +157,7 @@ pub fn draw(
                             ui.label(&line.title);
                         });
                         if let Some(b) = &line.body {
-                            ui.label(RichText::new(b).small());
+                            ui.label(b);
                         }
                     }
                 });
@@ -137,7 +165,7 @@ pub fn draw(
             |ui| match seat {
                 Seat::Control | Seat::Observer => {
                     card(ui, &format!("Objectives after round {}", rp.round), |ui| {
-                        panels::objectives(ui, &n, &evaluate_all(&scenario, record));
+                        panels::objectives(ui, &scenario, lang, &evaluate_all(&scenario, record));
                     });
                     ui.add_space(6.0);
                     card(ui, "Tension", |ui| {

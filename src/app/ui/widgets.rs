@@ -135,9 +135,9 @@ pub fn muted(text: impl Into<String>) -> RichText {
     RichText::new(text.into()).color(MUTED)
 }
 
-/// mm:ss
-pub fn clock_text(seconds: f64) -> String {
-    let s = seconds.max(0.0).ceil() as u64;
+/// mm:ss, rounded up (a clock shows 00:01 until the last second is gone).
+pub fn clock_text(left: std::time::Duration) -> String {
+    let s = left.as_millis().div_ceil(1000) as u64;
     format!("{:02}:{:02}", s / 60, s % 60)
 }
 
@@ -152,8 +152,18 @@ pub fn root_ui(ctx: &egui::Context) -> Ui {
     )
 }
 
-/// Lay out the rest of the screen as fixed-width left and right columns around a
-/// flexible centre (each column scrolls on its own). Widths of 0 leave a column out.
+/// The width of a side panel: as preferred, but never more than a third of the
+/// screen (so the centre keeps room at large UI scales and small windows).
+pub fn side_width(ui: &Ui, preferred: f32) -> f32 {
+    preferred
+        .min(ui.ctx().content_rect().width() / 3.0)
+        .max(160.0)
+}
+
+/// Lay out the rest of the screen as left and right columns around a flexible centre
+/// (each column scrolls on its own). The side columns get their preferred widths
+/// while the centre keeps at least 36 % of the width; below that all three shrink in
+/// proportion, so no column ever overlaps another. Widths of 0 leave a column out.
 pub fn columns3(
     ui: &mut Ui,
     left_width: f32,
@@ -164,8 +174,21 @@ pub fn columns3(
 ) {
     let area = ui.available_rect_before_wrap();
     let gap = 8.0;
-    let lw = left_width.min(area.width() * 0.4);
-    let rw = right_width.min(area.width() * 0.4);
+    let columns = 1.0
+        + [left_width, right_width]
+            .iter()
+            .filter(|w| **w > 0.0)
+            .count() as f32;
+    let usable = (area.width() - gap * (columns + 1.0)).max(0.0);
+    let sides = left_width + right_width;
+    let room_for_sides = usable * 0.64;
+    let shrink = if sides > room_for_sides && sides > 0.0 {
+        room_for_sides / sides
+    } else {
+        1.0
+    };
+    let (lw, rw) = (left_width * shrink, right_width * shrink);
+    let cw = usable - lw - rw;
     let mut x = area.min.x + gap;
     let mut column = |ui: &mut Ui, width: f32, id: &str, add: Box<dyn FnOnce(&mut Ui) + '_>| {
         let rect = egui::Rect::from_min_size(
@@ -188,11 +211,6 @@ pub fn columns3(
                 add(ui)
             });
     };
-    let cw = (area.width()
-        - lw
-        - rw
-        - gap * (1.0 + [lw, rw].iter().filter(|w| **w > 0.0).count() as f32 + 1.0))
-        .max(200.0);
     if lw > 0.0 {
         column(ui, lw, "col-left", Box::new(left));
     }

@@ -11,11 +11,22 @@ use crate::scenario::{Audience, BodyId, FactId, IncidentId, Origin, Scenario, St
 
 /// Does every index in the event exist in the scenario?
 pub fn refers_within(s: &Scenario, e: &Event) -> bool {
+    refs(s, e, true)
+}
+
+/// Does every State, body and actor the event names exist in a public scenario (see
+/// [`super::disclose::public`])? Ids of incidents, facts and injects are not
+/// checked: a seat knows those only as keys of what was disclosed to it.
+pub fn refers_within_public(s: &Scenario, e: &Event) -> bool {
+    refs(s, e, false)
+}
+
+fn refs(s: &Scenario, e: &Event, private: bool) -> bool {
     let state = |x: StateId| x.index() < s.states.len();
     let set = |x: StateSet| x.iter().all(state);
     let body = |b: BodyId| state(b.state) && (b.body as usize) < s.state(b.state).bodies.len();
-    let fact = |f: FactId| f.index() < s.facts.len();
-    let incident = |i: IncidentId| i.index() < s.incidents.len();
+    let fact = |f: FactId| !private || f.index() < s.facts.len();
+    let incident = |i: IncidentId| !private || i.index() < s.incidents.len();
     let origin = |o: Origin| match o {
         Origin::State(x) => state(x),
         Origin::Actor(a) => a.index() < s.actors.len(),
@@ -72,7 +83,9 @@ pub fn refers_within(s: &Scenario, e: &Event) -> bool {
             EventKind::SeatTaken { seat: x, .. }
             | EventKind::SeatFreed { seat: x }
             | EventKind::SeatReady { seat: x } => seat(*x),
-            EventKind::InjectRevealed { inject, .. } => inject.index() < s.injects.len(),
+            EventKind::InjectRevealed { inject, .. } => {
+                !private || inject.index() < s.injects.len()
+            }
             EventKind::IncidentOpened { incident: i } => incident(*i),
             EventKind::FactLearned {
                 body: b, fact: f, ..

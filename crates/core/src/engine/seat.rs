@@ -79,11 +79,14 @@ impl Seat {
         }
     }
 
-    /// Every seat a scenario offers to players: each State, then each body.
+    /// Every seat a scenario offers to players: each State followed by its bodies.
     pub fn all_player_seats(scenario: &Scenario) -> Vec<Seat> {
-        let mut seats: Vec<Seat> = scenario.state_ids().map(Seat::State).collect();
-        seats.extend(scenario.all_body_ids().map(Seat::Body));
-        seats
+        scenario
+            .state_ids()
+            .flat_map(|s| {
+                std::iter::once(Seat::State(s)).chain(scenario.body_ids(s).map(Seat::Body))
+            })
+            .collect()
     }
 }
 

@@ -2,81 +2,94 @@
 
 use bevy::prelude::*;
 use bevy_egui::{
-    EguiContexts,
+    EguiContexts, EguiPrimaryContextPass,
     egui::{self, RichText},
 };
 
-use super::UiState;
 use super::panels;
 use super::widgets::*;
+use crate::app::inputs::{AdHocInput, SeatInput};
 use crate::app::intent::Intent;
 use crate::app::screen::Screen;
-use crate::app::session::{Session, Viewing};
+use crate::app::session::{Running, Viewing};
+use crate::exercise::Exercise;
 use cbm_ttx_core::engine::{Command, EventKind, InjectTarget, Phase, Seat, SeatView, evaluate_all};
-use cbm_ttx_core::narrate::Narrator;
+use cbm_ttx_core::narrate::{Narrator, Record};
 use cbm_ttx_core::scenario::{StateId, StateSet};
+use cbm_ttx_core::session::RoundClock;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The console's centre tabs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Tab {
+    #[default]
     Discussion,
     Adjudicate,
     Log,
 }
 
-#[derive(Clone, Debug, Default)]
-pub struct Adjust {
-    pub a: Option<StateId>,
-    pub b: Option<StateId>,
-    pub delta: i8,
-    pub reason: String,
+/// Screen state of the console that is not part of any exercise.
+#[derive(Resource, Debug, Default)]
+pub struct ConsoleState {
+    pub tab: Tab,
+    pub show_help: bool,
 }
 
-#[derive(Clone, Debug, Default)]
-pub struct AdHoc {
-    /// None: public.
-    pub to: Option<StateId>,
-    pub title: String,
-    pub text: String,
+pub fn plugin(app: &mut App) {
+    app.init_resource::<ConsoleState>().add_systems(
+        EguiPrimaryContextPass,
+        draw.run_if(in_state(Screen::Console)).after(super::style),
+    );
 }
 
-pub fn draw(
+fn draw(
     lan: Option<Res<crate::net::host::LanHost>>,
     mut contexts: EguiContexts,
-    session: Option<ResMut<Session>>,
-    mut st: ResMut<UiState>,
+    running: Option<ResMut<Running>>,
+    exercise: Option<ResMut<Exercise>>,
+    mut st: ResMut<ConsoleState>,
     mut out: MessageWriter<Intent>,
 ) -> Result {
-    let Some(mut session) = session else {
+    let (Some(mut running), Some(mut ex)) = (running, exercise) else {
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?.clone();
     let mut root = root_ui(&ctx);
     let ui = &mut root;
     let mut intents = Vec::new();
-    let scenario = session.scenario.clone();
-    let n = Narrator::new(&scenario, session.lang);
-    let control_view = session.view(Seat::Control).clone();
+    let scenario = ex.session.scenario().clone();
+    let lang = ex.session.settings().lang;
+    let control_view = ex.session.view(Seat::Control).clone();
+    let record = Record {
+        scenario: &scenario,
+        events: &control_view.events,
+    };
+    let n = Narrator::new(&record, lang);
 
-    shortcuts(&ctx, &session, &control_view, &mut intents, &mut st);
-    top_bar(ui, &n, &session, &control_view, &mut intents);
+    shortcuts(&ctx, &running, &ex, &control_view, &mut intents, &mut st);
+    top_bar(ui, &n, &running, &ex, &control_view, &mut intents);
     egui::Panel::bottom("exercise-bottom").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             ui.label(muted(
                 "Keys: N next step · Space pause/resume · B board · 1–9 hot seat · Esc control · Ctrl +/− scale · H help",
             ));
-            if let Some(p) = session.journal_path() {
+            if let Some(p) = ex.session.journal_path() {
                 ui.label(muted(format!("· journal: {}", p.display())));
             }
             if let Some(h) = &lan {
                 let online = h.seated().iter().filter(|(_, on)| *on).count();
-                ui.label(muted(format!("· LAN: code {} on UDP {} · {online} seat(s) connected", h.code, h.port)));
+                ui.label(muted(format!(
+                    "· LAN: code {} on UDP {} · {} connected",
+                    h.code,
+                    h.port,
+                    cbm_ttx_core::narrate::count(online, "seat", "seats")
+                )));
             }
         });
     });
-    if let Some(msg) = session.error.clone().or(session.notice.clone()) {
+    if let Some(msg) = running.error.clone().or(running.notice.clone()) {
         egui::Panel::top("exercise-notice").show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
-                let color = if session.error.is_some() { BAD } else { ACCENT };
+                let color = if running.error.is_some() { BAD } else { ACCENT };
                 ui.label(RichText::new(msg).color(color).strong());
                 if button(ui, "Dismiss") {
                     intents.push(Intent::DismissNotice);
@@ -87,13 +100,22 @@ pub fn draw(
     if st.show_help {
         help(&ctx, &mut st);
     }
-    match session.viewing {
-        Viewing::Control => console(ui, &n, &mut session, &control_view, &mut st, &mut intents),
-        Viewing::Seat(seat) if session.covered => cover(ui, &n, seat, &mut intents),
+    match running.viewing {
+        Viewing::Control => console(
+            ui,
+            &n,
+            &mut running,
+            &ex,
+            &control_view,
+            &mut st,
+            &mut intents,
+        ),
+        Viewing::Seat(seat) if running.covered => cover(ui, &n, seat, &mut intents),
         Viewing::Seat(seat) => {
-            let view = session.view(seat).clone();
-            let clock = session.clock.timed.then_some(session.clock.remaining);
-            seat_view(ui, &n, clock, &view, &mut st, &mut intents);
+            let view = ex.session.view(seat).clone();
+            let clock = ex.session.clock();
+            let seat_n = Narrator::new(&view, lang);
+            seat_view(ui, &seat_n, clock, &view, running.input(seat), &mut intents);
         }
     }
     out.write_batch(intents);
@@ -101,13 +123,13 @@ pub fn draw(
 }
 
 /// The step that moves the exercise on, by phase.
-fn next_step(session: &Session, view: &SeatView) -> Option<(String, Intent)> {
+fn next_step(ex: &Exercise, view: &SeatView) -> Option<(String, Intent)> {
     let c = |cmd| Intent::Command(Seat::Control, cmd);
-    let last = view.round >= session.scenario.round_count();
+    let last = view.round >= ex.session.scenario().round_count();
     Some(match view.phase {
         Phase::Setup => ("Start".into(), c(Command::Start)),
         Phase::Briefing => {
-            let s = session.round_seconds;
+            let s = ex.session.settings().round_seconds;
             let label = if s > 0 {
                 format!("Begin deliberation ({} min)", s / 60)
             } else {
@@ -124,16 +146,17 @@ fn next_step(session: &Session, view: &SeatView) -> Option<(String, Intent)> {
             format!("Open round {}", view.round + 1),
             c(Command::OpenRound),
         ),
-        Phase::Ended => ("Go to the debrief".into(), Intent::Show(Screen::Debrief)),
+        Phase::Ended => ("Go to the debrief".into(), Intent::Show(Screen::HotWash)),
     })
 }
 
 fn shortcuts(
     ctx: &egui::Context,
-    session: &Session,
+    running: &Running,
+    ex: &Exercise,
     view: &SeatView,
     intents: &mut Vec<Intent>,
-    st: &mut UiState,
+    st: &mut ConsoleState,
 ) {
     if ctx.text_edit_focused() {
         return;
@@ -146,11 +169,11 @@ fn shortcuts(
         st.show_help = !st.show_help;
     }
     // The rest are control's: not while a participant has the screen.
-    if session.viewing != Viewing::Control {
+    if running.viewing != Viewing::Control {
         return;
     }
     if pressed(egui::Key::N)
-        && let Some((_, i)) = next_step(session, view)
+        && let Some((_, i)) = next_step(ex, view)
     {
         intents.push(i);
     }
@@ -177,7 +200,7 @@ fn shortcuts(
         egui::Key::Num9,
     ];
     for (i, k) in digits.into_iter().enumerate() {
-        if i < session.scenario.states.len() && pressed(k) {
+        if i < ex.session.scenario().states.len() && pressed(k) {
             intents.push(Intent::View(Viewing::Seat(Seat::State(StateId(i as u8)))));
         }
     }
@@ -186,54 +209,58 @@ fn shortcuts(
 fn top_bar(
     ui: &mut egui::Ui,
     n: &Narrator,
-    session: &Session,
+    running: &Running,
+    ex: &Exercise,
     view: &SeatView,
     intents: &mut Vec<Intent>,
 ) {
+    let scenario = n.scenario();
     egui::Panel::top("exercise-top").show(ui, |ui| {
         ui.add_space(4.0);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label(
-                RichText::new(n.scenario.title.get(n.lang))
+                RichText::new(scenario.title.get(n.lang))
                     .size(18.0)
                     .strong(),
             );
             ui.separator();
-            let round = n.scenario.rounds.get(view.round.saturating_sub(1) as usize);
+            let round = scenario.rounds.get(view.round.saturating_sub(1) as usize);
             ui.label(
                 RichText::new(format!(
-                    "{}/{} · {} · {}{}",
+                    "Round {} of {} · {} · {}{}",
                     view.round,
-                    n.scenario.round_count(),
+                    scenario.round_count(),
                     round.map(|r| r.title.get(n.lang)).unwrap_or("not started"),
                     view.phase.label(),
                     if view.paused { " · PAUSED" } else { "" }
                 ))
                 .size(16.0),
             );
-            if session.clock.timed && view.phase == Phase::Deliberation {
+            if let Some(c) = ex.session.clock() {
                 ui.separator();
-                let color = if session.clock.remaining <= 60.0 {
+                let color = if c.remaining.as_secs() <= 60 {
                     BAD
                 } else {
                     ACCENT
                 };
                 ui.label(
-                    RichText::new(format!("⏱ {}", clock_text(session.clock.remaining)))
+                    RichText::new(format!("⏱ {}", clock_text(c.remaining)))
                         .size(22.0)
                         .strong()
                         .color(color),
                 );
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.separator();
+            {
                 if button(ui, "Board (B)") {
                     intents.push(Intent::Show(Screen::Board));
                 }
-                let current = match session.viewing {
+                let current = match running.viewing {
                     Viewing::Control => "Exercise control".to_owned(),
                     Viewing::Seat(s) => n.seat(s),
                 };
-                let mut chosen = session.viewing;
+                let mut chosen = running.viewing;
+                ui.label("Screen for:");
                 egui::ComboBox::from_id_salt("viewing")
                     .selected_text(current)
                     .width(260.0)
@@ -243,7 +270,7 @@ fn top_bar(
                             Viewing::Control,
                             "Exercise control (facilitator)",
                         );
-                        for seat in Seat::all_player_seats(n.scenario) {
+                        for seat in Seat::all_player_seats(scenario) {
                             let name = view
                                 .seats
                                 .get(&seat)
@@ -256,11 +283,13 @@ fn top_bar(
                             );
                         }
                     });
-                if chosen != session.viewing {
+                if chosen != running.viewing {
                     intents.push(Intent::View(chosen));
                 }
-                ui.label("Screen for:");
-            });
+                if button(ui, "Leave exercise") {
+                    intents.push(Intent::CloseExercise);
+                }
+            }
         });
         ui.add_space(4.0);
     });
@@ -305,13 +334,16 @@ fn cover(ui: &mut egui::Ui, n: &Narrator, seat: Seat, intents: &mut Vec<Intent>)
 fn console(
     ui: &mut egui::Ui,
     n: &Narrator,
-    session: &mut Session,
+    running: &mut Running,
+    ex: &Exercise,
     view: &SeatView,
-    st: &mut UiState,
+    st: &mut ConsoleState,
     intents: &mut Vec<Intent>,
 ) {
     let control = |cmd| Intent::Command(Seat::Control, cmd);
     let cell = std::cell::RefCell::new(std::mem::take(intents));
+    let next = next_step(ex, view);
+    let round_minutes = ex.session.settings().round_seconds / 60;
     egui::CentralPanel::default().show(ui, |ui| {
         columns3(
             ui,
@@ -319,7 +351,7 @@ fn console(
             400.0,
             |ui| {
                 card(ui, "Run the round", |ui| {
-                    if let Some((label, intent)) = next_step(session, view)
+                    if let Some((label, intent)) = next
                         && primary(
                             ui,
                             !view.paused || view.phase == Phase::Ended,
@@ -328,7 +360,7 @@ fn console(
                     {
                         cell.borrow_mut().push(intent);
                     }
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         if view.started && view.phase != Phase::Ended {
                             let (label, cmd) = if view.paused {
                                 ("Resume (Space)", Command::Resume)
@@ -343,9 +375,9 @@ fn console(
                             cell.borrow_mut().push(control(Command::End));
                         }
                     });
-                    ui.horizontal(|ui| {
+                    ui.horizontal_wrapped(|ui| {
                         ui.label("Clock for next rounds:");
-                        let mut minutes = session.round_seconds / 60;
+                        let mut minutes = round_minutes;
                         if ui
                             .add(
                                 egui::DragValue::new(&mut minutes)
@@ -354,7 +386,7 @@ fn console(
                             )
                             .changed()
                         {
-                            session.round_seconds = minutes * 60;
+                            cell.borrow_mut().push(Intent::SetRoundMinutes(minutes));
                         }
                     });
                 });
@@ -366,27 +398,24 @@ fn console(
                 });
             },
             |ui| {
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
                     for (tab, label) in [
                         (Tab::Discussion, "Discussion"),
                         (Tab::Adjudicate, "Adjudicate & annotate"),
                         (Tab::Log, "Full log"),
                     ] {
                         if ui
-                            .selectable_label(
-                                st.console_tab == tab,
-                                RichText::new(label).size(16.0),
-                            )
+                            .selectable_label(st.tab == tab, RichText::new(label).size(16.0))
                             .clicked()
                         {
-                            st.console_tab = tab;
+                            st.tab = tab;
                         }
                     }
                 });
                 ui.separator();
-                match st.console_tab {
+                match st.tab {
                     Tab::Discussion => discussion(ui, n, view),
-                    Tab::Adjudicate => adjudicate(ui, n, view, st, &mut cell.borrow_mut()),
+                    Tab::Adjudicate => adjudicate(ui, n, view, running, &mut cell.borrow_mut()),
                     Tab::Log => panels::event_log(ui, n, view),
                 }
             },
@@ -396,8 +425,8 @@ fn console(
                 });
                 ui.add_space(6.0);
                 card(ui, "Objectives (live)", |ui| {
-                    let outcomes = evaluate_all(n.scenario, &view.events);
-                    panels::objectives(ui, n, &outcomes);
+                    let outcomes = evaluate_all(n.scenario(), &view.events);
+                    panels::objectives(ui, n.scenario(), n.lang, &outcomes);
                 });
             },
         );
@@ -406,7 +435,7 @@ fn console(
 }
 
 fn seats(ui: &mut egui::Ui, n: &Narrator, view: &SeatView, intents: &mut Vec<Intent>) {
-    for seat in Seat::all_player_seats(n.scenario) {
+    for seat in Seat::all_player_seats(n.scenario()) {
         let name = view.seats.get(&seat);
         let staged = view.staged.iter().filter(|s| s.seat == seat).count();
         let is_state = matches!(seat, Seat::State(_));
@@ -430,12 +459,15 @@ fn seats(ui: &mut egui::Ui, n: &Narrator, view: &SeatView, intents: &mut Vec<Int
                 ui.label(muted(name.clone()));
                 // Free the seat (a participant left, or swaps with someone): on the LAN
                 // its token is void and another laptop can claim it.
-                if button(ui, format!("Free {}", seat.key(n.scenario))) {
+                if button(ui, format!("Free the seat of {name}")) {
                     intents.push(Intent::Command(Seat::Control, Command::FreeSeat { seat }));
                 }
             }
             if staged > 0 {
-                ui.label(muted(format!("{staged} staged")));
+                ui.label(muted(format!(
+                    "{} staged",
+                    cbm_ttx_core::narrate::count(staged, "action", "actions")
+                )));
             }
             if view.turn.is_some() && view.turn == seat.state() && is_state {
                 chip(ui, "turn", ACCENT);
@@ -445,7 +477,7 @@ fn seats(ui: &mut egui::Ui, n: &Narrator, view: &SeatView, intents: &mut Vec<Int
 }
 
 fn injects(ui: &mut egui::Ui, n: &Narrator, view: &SeatView, intents: &mut Vec<Intent>) {
-    for (i, inj) in n.scenario.injects.iter().enumerate() {
+    for (i, inj) in n.scenario().injects.iter().enumerate() {
         let fired = view.events.iter().any(
             |e| matches!(e.kind, EventKind::InjectRevealed { inject, .. } if inject.index() == i),
         );
@@ -462,7 +494,7 @@ fn injects(ui: &mut egui::Ui, n: &Narrator, view: &SeatView, intents: &mut Vec<I
                 ui.label(inj.title.get(n.lang));
                 if view.started
                     && view.phase != Phase::Ended
-                    && button(ui, format!("Reveal {}", inj.id))
+                    && button(ui, format!("Reveal “{}”", inj.title.get(n.lang)))
                 {
                     intents.push(Intent::Command(
                         Seat::Control,
@@ -482,7 +514,9 @@ fn discussion(ui: &mut egui::Ui, n: &Narrator, view: &SeatView) {
         ui.label(muted("Start the exercise to open round 1."));
         return;
     }
-    let round = &n.scenario.rounds[view.round as usize - 1];
+    let Some(round) = n.scenario().rounds.get(view.round as usize - 1) else {
+        return;
+    };
     card(ui, round.title.get(n.lang), |ui| {
         let briefing = round.briefing.get(n.lang);
         if !briefing.is_empty() {
@@ -495,7 +529,7 @@ fn discussion(ui: &mut egui::Ui, n: &Narrator, view: &SeatView) {
             .collect();
         for e in view.events.iter().filter(|e| e.round == view.round) {
             if let EventKind::InjectRevealed { inject, .. } = e.kind {
-                for q in &n.scenario.inject(inject).questions {
+                for q in &n.scenario().inject(inject).questions {
                     let q = q.get(n.lang).to_owned();
                     if !questions.contains(&q) {
                         questions.push(q);
@@ -553,9 +587,10 @@ fn adjudicate(
     ui: &mut egui::Ui,
     n: &Narrator,
     view: &SeatView,
-    st: &mut UiState,
+    r: &mut Running,
     intents: &mut Vec<Intent>,
 ) {
+    let st = &mut r.control_inputs;
     let running = view.started && view.phase != Phase::Ended;
     card(ui, "Adjust a tension", |ui| {
         ui.horizontal_wrapped(|ui| {
@@ -610,7 +645,7 @@ fn adjudicate(
                 )
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut st.adhoc.to, None, "everyone (public)");
-                    for s in n.scenario.state_ids() {
+                    for s in n.scenario().state_ids() {
                         ui.selectable_value(&mut st.adhoc.to, Some(s), n.state(s));
                     }
                 });
@@ -646,7 +681,7 @@ fn adjudicate(
                     text: st.adhoc.text.trim().to_owned(),
                 },
             ));
-            st.adhoc = AdHoc::default();
+            st.adhoc = AdHocInput::default();
         }
     });
     ui.add_space(6.0);
@@ -690,29 +725,31 @@ fn state_combo(ui: &mut egui::Ui, n: &Narrator, id: &str, value: &mut Option<Sta
     egui::ComboBox::from_id_salt(id)
         .selected_text(value.map(|s| n.state(s)).unwrap_or("State…"))
         .show_ui(ui, |ui| {
-            for s in n.scenario.state_ids() {
+            for s in n.scenario().state_ids() {
                 ui.selectable_value(value, Some(s), n.state(s));
             }
         });
 }
 
 /// A participant's screen: inbox, composer and staged actions, what the seat knows,
-/// the directory. `clock`: seconds left in a timed deliberation. Used for hot seats
-/// here and for participants who joined over the network.
+/// the directory. Drawn only from the seat's view (through a narrator over it) and
+/// the seat's own unsent input. Used for hot seats here and for participants who
+/// joined over the network.
 pub fn seat_view(
     ui: &mut egui::Ui,
     n: &Narrator,
-    clock: Option<f64>,
+    clock: Option<RoundClock>,
     view: &SeatView,
-    st: &mut UiState,
+    input: &mut SeatInput,
     intents: &mut Vec<Intent>,
 ) {
     let Some(me) = view.seat.state() else { return };
+    let scenario = view.scenario();
     egui::CentralPanel::default().show(ui, |ui| {
         columns3(
             ui,
+            380.0,
             400.0,
-            440.0,
             |ui| {
                 ui.label(RichText::new("Inbox").size(18.0).strong());
                 panels::inbox(ui, n, view);
@@ -731,20 +768,16 @@ pub fn seat_view(
                     Phase::Setup => "Waiting for the exercise to start.",
                 };
                 ui.label(RichText::new(phase_hint).color(ACCENT));
-                if let Some(left) = clock.filter(|_| view.phase == Phase::Deliberation) {
-                    ui.label(RichText::new(format!("⏱ {} left", clock_text(left))).size(18.0).strong());
+                if let Some(c) = clock.filter(|_| view.phase == Phase::Deliberation) {
+                    ui.label(RichText::new(format!("⏱ {} left", clock_text(c.remaining))).size(18.0).strong());
                 }
                 ui.add_space(6.0);
                 card(ui, "Compose an action", |ui| {
-                    if let Some(i) = panels::composer(ui, n, view, &mut st.composer) {
-                        intents.push(i);
-                    }
+                    panels::composer(ui, n, view, input, intents)
                 });
                 ui.add_space(6.0);
-                card(ui, &format!("Staged this round (up to {} per seat)", n.scenario.actions_per_round), |ui| {
-                    if let Some(i) = panels::staged(ui, n, view) {
-                        intents.push(i);
-                    }
+                card(ui, &format!("Staged this round (up to {} per seat)", scenario.actions_per_round), |ui| {
+                    panels::staged(ui, n, view, intents)
                 });
                 ui.add_space(6.0);
                 card(ui, "Messages", |ui| panels::messages(ui, n, view));
@@ -760,8 +793,13 @@ pub fn seat_view(
     });
 }
 
-fn help(ctx: &egui::Context, st: &mut UiState) {
-    egui::Window::new("How to run an exercise").collapsible(false).resizable(false).show(ctx, |ui| {
+fn help(ctx: &egui::Context, st: &mut ConsoleState) {
+    // Anchored at the bottom right, clear of the main button.
+    egui::Window::new("How to run an exercise")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-16.0, -40.0))
+        .show(ctx, |ui| {
         for line in [
             "1. Briefing: the round's injects are out. Read them to the room and use the questions.",
             "2. Begin deliberation (N): seats stage actions; the clock runs.",

@@ -62,6 +62,10 @@ pub struct JournalEntry {
     pub ended: bool,
     pub events: usize,
     pub torn: bool,
+    /// Participants' names, in seat order.
+    pub participants: Vec<String>,
+    /// When it began (the journal's creation; else the first recorded time).
+    pub started: Option<cbm_ttx_core::clock::Timestamp>,
     pub modified: std::time::SystemTime,
 }
 
@@ -76,13 +80,18 @@ pub fn list_journals(data: &Path) -> Vec<JournalEntry> {
         .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
         .filter_map(|p| match journal::read(&p) {
             Ok(l) => Some(JournalEntry {
-                round: l.events.iter().map(|e| e.round).max().unwrap_or(0),
+                round: cbm_ttx_core::engine::history::last_round(&l.events()),
                 ended: l
-                    .events
+                    .events()
                     .iter()
                     .any(|e| matches!(e.kind, cbm_ttx_core::engine::EventKind::ExerciseEnded)),
-                events: l.events.len(),
+                events: l.events().len(),
                 torn: l.torn.is_some(),
+                participants: participants(&l.events()),
+                started: l
+                    .header
+                    .created
+                    .or_else(|| l.batches.iter().find_map(|(_, b)| b.at)),
                 modified: std::fs::metadata(&p)
                     .and_then(|m| m.modified())
                     .unwrap_or(std::time::UNIX_EPOCH),
@@ -122,4 +131,17 @@ pub fn remember_file(data: &Path, path: &Path) {
     {
         bevy::log::warn!("cannot save the recent-files list: {e}");
     }
+}
+
+/// Who sat in an exercise, in order of seating (each name once).
+fn participants(events: &[cbm_ttx_core::engine::Event]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for e in events {
+        if let cbm_ttx_core::engine::EventKind::SeatTaken { name, .. } = &e.kind
+            && !names.contains(name)
+        {
+            names.push(name.clone());
+        }
+    }
+    names
 }

@@ -1,0 +1,88 @@
+//! When the app draws: the one owner of bevy's update mode.
+//!
+//! Laptops on battery should not redraw without a reason: the app sleeps until input,
+//! and wakes once a second while a round clock runs on screen. Network packets do not
+//! wake a sleeping event loop, so while hosting or joined it updates every 50 ms. Any
+//! change the user caused (an intent, a new screen, a new event in the exercise) is
+//! followed by one more frame at once, so the result shows without waiting for the
+//! next input.
+
+use std::time::Duration;
+
+use bevy::prelude::*;
+use bevy::window::RequestRedraw;
+use bevy::winit::{UpdateMode, WinitSettings};
+
+use super::intent::Intent;
+use super::screen::Screen;
+use crate::exercise::Exercise;
+use crate::net::client::LanClient;
+use crate::net::host::LanHost;
+
+/// While the network is in use: often enough for commands and events to flow.
+pub const NETWORK_TICK: Duration = Duration::from_millis(50);
+/// While a round clock runs: once a second.
+pub const CLOCK_TICK: Duration = Duration::from_secs(1);
+/// Otherwise: only on input (and a slow heartbeat).
+pub const IDLE_TICK: Duration = Duration::from_secs(5);
+
+pub struct RedrawPlugin;
+
+impl Plugin for RedrawPlugin {
+    fn build(&self, app: &mut App) {
+        app.insert_resource(WinitSettings {
+            focused_mode: UpdateMode::reactive_low_power(IDLE_TICK),
+            unfocused_mode: UpdateMode::reactive_low_power(Duration::from_secs(30)),
+        })
+        .add_systems(Last, (update_mode, redraw_after_change));
+    }
+}
+
+/// The update mode for what the app is doing now.
+pub fn wanted_mode(network: bool, clock_running: bool) -> (UpdateMode, UpdateMode) {
+    if network {
+        let m = UpdateMode::reactive(NETWORK_TICK);
+        (m, m)
+    } else if clock_running {
+        let m = UpdateMode::reactive_low_power(CLOCK_TICK);
+        (m, m)
+    } else {
+        (
+            UpdateMode::reactive_low_power(IDLE_TICK),
+            UpdateMode::reactive_low_power(Duration::from_secs(30)),
+        )
+    }
+}
+
+fn update_mode(
+    host: Option<Res<LanHost>>,
+    client: Option<Res<LanClient>>,
+    exercise: Option<Res<Exercise>>,
+    winit: Option<ResMut<WinitSettings>>,
+) {
+    let Some(mut w) = winit else { return };
+    let clock = exercise
+        .and_then(|e| e.session.clock())
+        .is_some_and(|c| c.running);
+    let (focused, unfocused) = wanted_mode(host.is_some() || client.is_some(), clock);
+    if w.focused_mode != focused || w.unfocused_mode != unfocused {
+        w.focused_mode = focused;
+        w.unfocused_mode = unfocused;
+    }
+}
+
+/// One more frame right after anything changed.
+fn redraw_after_change(
+    mut intents: MessageReader<Intent>,
+    screen: Res<State<Screen>>,
+    exercise: Option<Res<Exercise>>,
+    mut seen: Local<(usize, Option<Screen>)>,
+    mut redraw: MessageWriter<RequestRedraw>,
+) {
+    let events = exercise.map(|e| e.session.events().len()).unwrap_or(0);
+    let changed = intents.read().count() > 0 || seen.0 != events || seen.1 != Some(*screen.get());
+    *seen = (events, Some(*screen.get()));
+    if changed {
+        redraw.write(RequestRedraw);
+    }
+}
