@@ -138,9 +138,7 @@ impl Report {
         } else {
             GraphicalTheme::unicode_nocolor()
         };
-        let handler = GraphicalReportHandler::new_themed(theme)
-            .with_context_lines(1)
-            .with_width(100);
+        let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
         let mut out = String::new();
         for d in &self.diagnostics {
             let excerpt = Excerpt::new(&self.file, &self.source, d);

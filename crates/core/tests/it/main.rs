@@ -3,10 +3,12 @@
 
 mod common;
 mod determinism;
+mod docs;
 mod engine;
 mod fuzz;
 mod journal;
 mod report;
 mod simulate;
+mod synth;
 mod validate;
 mod visibility;
