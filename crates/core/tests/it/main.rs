@@ -7,6 +7,7 @@ mod docs;
 mod engine;
 mod fuzz;
 mod journal;
+mod outputs;
 mod report;
 mod simulate;
 mod synth;
