@@ -594,9 +594,14 @@ fn a_failed_write_leaves_the_previous_files_whole() {
             "--test-threads=1",
         ])
         .env(CHILD, dir.path())
-        .status()
+        .output()
         .unwrap();
-    assert!(status.success(), "the child test failed: {status}");
+    assert!(
+        status.status.success(),
+        "the child test failed: {}\n{}",
+        String::from_utf8_lossy(&status.stdout),
+        String::from_utf8_lossy(&status.stderr)
+    );
     let after = snapshot(dir.path());
     let names = |v: &[(String, Vec<u8>)]| {
         v.iter()
@@ -745,4 +750,30 @@ fn message_log(doc: &Doc) -> Vec<Vec<String>> {
             _ => None,
         })
         .unwrap()
+}
+
+#[test]
+fn no_report_shows_bare_event_numbers() {
+    let s = cascade();
+    for (seed, policy) in [
+        (1, Policy::Random),
+        (2, Policy::Hawkish),
+        (3, Policy::Cooperative),
+    ] {
+        let g = cbm_ttx_core::sim::play(s.clone(), seed, policy);
+        let doc = report::build(&s, seed, g.events(), &Options::default());
+        let (md, _) = markdown::render(&doc);
+        let bare: Vec<&str> = md
+            .lines()
+            .filter(|l| {
+                l.char_indices()
+                    .any(|(i, c)| c == '#' && l[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
+            })
+            .collect();
+        assert!(
+            bare.is_empty(),
+            "{policy:?}: event numbers in\n{}",
+            bare.join("\n")
+        );
+    }
 }
