@@ -100,7 +100,7 @@ fn anonymise_leaves_no_participant_name_anywhere() {
     }
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(
-        md.contains("[participant] said this morning") || md.contains("As [participant] said"),
+        md.contains("participant\\] said this morning"),
         "free text is redacted, not dropped"
     );
     assert!(md.contains("Chatham House"));

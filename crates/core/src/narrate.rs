@@ -177,28 +177,65 @@ impl Texts for SeatView {
     }
 }
 
+impl<T: Texts + ?Sized> Texts for &T {
+    fn scenario(&self) -> &Scenario {
+        (**self).scenario()
+    }
+    fn incident_title(&self, i: IncidentId) -> Option<&Text> {
+        (**self).incident_title(i)
+    }
+    fn incident_description(&self, i: IncidentId) -> Option<&Text> {
+        (**self).incident_description(i)
+    }
+    fn incident_affected(&self, i: IncidentId) -> Option<StateSet> {
+        (**self).incident_affected(i)
+    }
+    fn fact_text(&self, f: FactId) -> Option<&Text> {
+        (**self).fact_text(f)
+    }
+    fn inject_title(&self, i: InjectId) -> Option<&Text> {
+        (**self).inject_title(i)
+    }
+    fn inject_text(&self, i: InjectId) -> Option<&Text> {
+        (**self).inject_text(i)
+    }
+    fn round_title(&self, r: u8) -> Option<&Text> {
+        (**self).round_title(r)
+    }
+    fn message(&self, id: MessageId) -> Option<&Message> {
+        (**self).message(id)
+    }
+    fn staged_action(&self, id: u32) -> Option<&Action> {
+        (**self).staged_action(id)
+    }
+}
+
 /// Tells events in words in one language.
 pub struct Narrator<'a> {
-    pub texts: &'a dyn Texts,
+    pub texts: Box<dyn Texts + 'a>,
     pub lang: Lang,
 }
 
 impl<'a> Narrator<'a> {
-    pub fn new(texts: &'a dyn Texts, lang: Lang) -> Self {
-        Narrator { texts, lang }
+    /// A narrator reading `texts`: a [`Record`] (control, reports) or a `&SeatView`.
+    pub fn new(texts: impl Texts + 'a, lang: Lang) -> Self {
+        Narrator {
+            texts: Box::new(texts),
+            lang,
+        }
     }
 
     /// The scenario as the reader may hold it (public, unless the reader is control).
-    pub fn scenario(&self) -> &'a Scenario {
+    pub fn scenario(&self) -> &Scenario {
         self.texts.scenario()
     }
 
-    fn text(&self, t: Option<&'a Text>, unknown: &'static str) -> &'a str {
+    fn text<'t>(&self, t: Option<&'t Text>, unknown: &'static str) -> &'t str {
         t.map(|t| t.get(self.lang)).unwrap_or(unknown)
     }
 
     /// A State's name ("Ardenia").
-    pub fn state(&self, s: StateId) -> &'a str {
+    pub fn state(&self, s: StateId) -> &str {
         self.scenario()
             .states
             .get(s.index())
@@ -217,7 +254,7 @@ impl<'a> Narrator<'a> {
     }
 
     /// A State or non-State actor's name.
-    pub fn origin(&self, o: Origin) -> &'a str {
+    pub fn origin(&self, o: Origin) -> &str {
         match o {
             Origin::State(s) => self.state(s),
             Origin::Actor(a) => self
@@ -240,17 +277,17 @@ impl<'a> Narrator<'a> {
     }
 
     /// An incident's title, if the reader knows it.
-    pub fn incident(&self, i: IncidentId) -> &'a str {
+    pub fn incident(&self, i: IncidentId) -> &str {
         self.text(self.texts.incident_title(i), "an incident")
     }
 
     /// A fact's text, if the reader knows it.
-    pub fn fact(&self, f: FactId) -> &'a str {
+    pub fn fact(&self, f: FactId) -> &str {
         self.text(self.texts.fact_text(f), "(a fact)")
     }
 
     /// An inject's title, if the reader received it.
-    pub fn inject(&self, i: InjectId) -> &'a str {
+    pub fn inject(&self, i: InjectId) -> &str {
         self.text(self.texts.inject_title(i), "a development")
     }
 

@@ -1,38 +1,92 @@
-//! The report as Markdown; charts are written beside it as SVG files.
+//! The report as Markdown (CommonMark with GFM tables); charts are written beside it
+//! as SVG files.
+//!
+//! Every text is put on one line and escaped, so no title, name or message can start a
+//! heading, list, quote, code block or table row, or become a link or an HTML tag.
 
 use super::{Block, Doc};
 
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+/// Text on one line: line breaks and other control characters become spaces, runs of
+/// white space one space, with none at either end.
+pub fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Text for anywhere in the document (a heading, a paragraph, a list item, a table
+/// cell): on one line, with every character that could start markup escaped.
+pub fn escape(s: &str) -> String {
+    let t = one_line(s);
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    let mut out = String::with_capacity(t.len() + 8);
+    for (i, c) in t.chars().enumerate() {
+        let markup = matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '~' | '#' | '!'
+        );
+        // Block markers count only at the start: a bullet, a setext underline, or the
+        // `.`/`)` after the number of an ordered list.
+        let at_start = i == 0 && matches!(c, '-' | '+' | '=');
+        let list_number = i == digits && (1..=9).contains(&digits) && matches!(c, '.' | ')');
+        if markup || at_start || list_number {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The Markdown text and the chart files it refers to (name, SVG).
 pub fn render(doc: &Doc) -> (String, Vec<(String, String)>) {
-    let mut m = format!("# {}\n\n", doc.title);
+    let mut m = format!("# {}\n\n", escape(&doc.title));
     let mut charts = Vec::new();
+    // Two lists in a row would merge into one: alternate their bullets.
+    let mut bullet = '-';
     for b in &doc.blocks {
         match b {
-            Block::Heading(level, t) => {
-                m.push_str(&format!("{} {t}\n\n", "#".repeat(*level as usize)))
+            Block::Heading(level, t) => m.push_str(&format!(
+                "{} {}\n\n",
+                "#".repeat((*level).clamp(1, 6) as usize),
+                escape(t)
+            )),
+            Block::Para(t) => {
+                let t = escape(t);
+                if !t.is_empty() {
+                    m.push_str(&format!("{t}\n\n"));
+                }
             }
-            Block::Para(t) => m.push_str(&format!("{t}\n\n")),
-            Block::Note(t) => m.push_str(&format!("_{t}_\n\n")),
+            Block::Note(t) => {
+                let t = escape(t);
+                if !t.is_empty() {
+                    m.push_str(&format!("_{t}_\n\n"));
+                }
+            }
             Block::List(items) => {
                 for i in items {
-                    m.push_str(&format!("- {}\n", i.replace('\n', " ")));
+                    m.push_str(&format!("{bullet} {}\n", escape(i)));
                 }
                 m.push('\n');
+                bullet = if bullet == '-' { '*' } else { '-' };
             }
             Block::Table { head, rows } => {
                 let cols = head.len().max(rows.first().map(Vec::len).unwrap_or(0));
-                let head: Vec<String> = (0..cols)
-                    .map(|i| cell(head.get(i).map(String::as_str).unwrap_or("")))
-                    .collect();
-                m.push_str(&format!("| {} |\n", head.join(" | ")));
+                if cols == 0 {
+                    continue;
+                }
+                let row = |cells: &[String]| {
+                    let c: Vec<String> = (0..cols)
+                        .map(|i| escape(cells.get(i).map(String::as_str).unwrap_or("")))
+                        .collect();
+                    format!("| {} |\n", c.join(" | "))
+                };
+                m.push_str(&row(head));
                 m.push_str(&format!("|{}\n", " --- |".repeat(cols)));
-                for row in rows {
-                    let r: Vec<String> = row.iter().map(|c| cell(c)).collect();
-                    m.push_str(&format!("| {} |\n", r.join(" | ")));
+                for r in rows {
+                    m.push_str(&row(r));
                 }
                 m.push('\n');
             }
@@ -42,7 +96,7 @@ pub fn render(doc: &Doc) -> (String, Vec<(String, String)>) {
                 } else {
                     format!("chart-{}.svg", charts.len() + 1)
                 };
-                m.push_str(&format!("![{title}]({name})\n\n"));
+                m.push_str(&format!("![{}]({name})\n\n", escape(title)));
                 charts.push((name, svg.clone()));
             }
         }

@@ -3,9 +3,9 @@
 //! Every check records a [`Path`] to the value at fault; spans are looked up only at the
 //! end, so a file with many problems reports them all, each at its own line and column.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use super::diagnostics::{Diagnostic, Problem, Report, Severity, line_col, offset_of};
+use super::diagnostics::{Diagnostic, Problem, Related, Report, Severity, line_col, offset_of};
 use super::file::*;
 use super::ids::*;
 use super::model::*;
@@ -39,6 +39,7 @@ pub fn compile_bytes(file: &str, bytes: &[u8]) -> Compiled {
                 span: 0..0,
                 line: 1,
                 col: 1,
+                related: Vec::new(),
             }],
         },
     };
@@ -70,7 +71,7 @@ pub fn compile_bytes(file: &str, bytes: &[u8]) -> Compiled {
             return c;
         }
     };
-    if src.trim().is_empty() {
+    if src.trim_start_matches('\u{FEFF}').trim().is_empty() {
         return fail(
             src.to_owned(),
             "the file is empty".into(),
@@ -81,6 +82,9 @@ pub fn compile_bytes(file: &str, bytes: &[u8]) -> Compiled {
 }
 
 pub fn compile_str(file: &str, src: &str) -> Compiled {
+    // A UTF-8 byte-order mark, as Windows editors save it, is not part of the text:
+    // lines and columns count from after it, as the editor shows them.
+    let src = src.strip_prefix('\u{FEFF}').unwrap_or(src);
     let options = ron::Options::default()
         .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
         .with_recursion_limit(MAX_NESTING);
@@ -90,15 +94,30 @@ pub fn compile_str(file: &str, src: &str) -> Compiled {
         Err(e) => {
             let start = offset_of(src, e.span.start.line, e.span.start.col);
             let end = offset_of(src, e.span.end.line, e.span.end.col).max(start);
-            let (line, col) = line_col(src, start);
+            let found = explain_syntax(src, &e.code, start..end);
+            let (line, col) = line_col(src, found.span.start);
+            let related = found
+                .related
+                .into_iter()
+                .map(|(span, label)| {
+                    let (line, col) = line_col(src, span.start);
+                    Related {
+                        span,
+                        line,
+                        col,
+                        label,
+                    }
+                })
+                .collect();
             let diagnostic = Diagnostic {
                 severity: Severity::Error,
                 problem: Problem::Syntax,
-                message: e.code.to_string(),
-                hint: Some(syntax_hint(&e.code)),
-                span: start..end,
+                message: brief(&found.message, MAX_MESSAGE_CHARS),
+                hint: Some(brief(&found.hint, MAX_MESSAGE_CHARS)),
+                span: found.span,
                 line,
                 col,
+                related,
             };
             return Compiled {
                 scenario: None,
@@ -125,14 +144,31 @@ pub fn compile_str(file: &str, src: &str) -> Compiled {
             }
             .unwrap_or(0..0);
             let (line, col) = line_col(src, span.start);
+            let mut message = f.message;
+            let related: Vec<Related> = f
+                .related
+                .and_then(|(path, label)| {
+                    let span = index.locate(&path)?;
+                    let (line, col) = line_col(src, span.start);
+                    message.push_str(&format!("; the first is at {line}:{col}"));
+                    Some(Related {
+                        span,
+                        line,
+                        col,
+                        label,
+                    })
+                })
+                .into_iter()
+                .collect();
             Diagnostic {
                 severity: f.severity,
                 problem: f.problem,
-                message: f.message,
-                hint: f.hint,
+                message: brief(&message, MAX_MESSAGE_CHARS),
+                hint: f.hint.map(|h| brief(&h, MAX_MESSAGE_CHARS)),
                 span,
                 line,
                 col,
+                related,
             }
         })
         .collect();
@@ -148,15 +184,165 @@ pub fn compile_str(file: &str, src: &str) -> Compiled {
     }
 }
 
-fn syntax_hint(e: &ron::Error) -> String {
+/// Messages and hints are cut to this many characters (they may quote the file).
+const MAX_MESSAGE_CHARS: usize = 300;
+/// Ids and words quoted from the file in a message are cut to this many characters.
+const MAX_QUOTE_CHARS: usize = 60;
+
+/// `s`, or its first `max` characters and an ellipsis.
+fn brief(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
+/// An id or word from the file, shortened for a message.
+fn q(s: &str) -> String {
+    brief(s, MAX_QUOTE_CHARS)
+}
+
+/// A syntax error in words: what is wrong, where, and how to fix it.
+struct SyntaxProblem {
+    message: String,
+    hint: String,
+    span: std::ops::Range<usize>,
+    related: Vec<(std::ops::Range<usize>, String)>,
+}
+
+/// ron says what it expected at a place; say what the author most likely got wrong.
+fn explain_syntax(src: &str, e: &ron::Error, span: std::ops::Range<usize>) -> SyntaxProblem {
     use ron::Error as E;
-    match e {
+    let plain = |hint: String| SyntaxProblem {
+        message: e.to_string(),
+        hint,
+        span: span.clone(),
+        related: Vec::new(),
+    };
+    let at = |o: usize| {
+        let (l, c) = line_col(src, o);
+        format!("{l}:{c}")
+    };
+    // A decimal number where a whole number belongs (`600.0`): ron stops at the point.
+    if let Some(num) = decimal_near(src, span.start) {
+        let text = &src[num.clone()];
+        let whole = text
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && v.abs() < 1e15)
+            .map(|v| format!("{}", v.trunc() as i64))
+            .unwrap_or_else(|| text.split(['.', 'e', 'E']).next().unwrap_or("0").to_owned());
+        return SyntaxProblem {
+            message: format!(
+                "a whole number is expected here, not the decimal `{}`",
+                q(text)
+            ),
+            hint: format!("write `{whole}`: counts, rounds, levels and months are whole numbers"),
+            span: num,
+            related: Vec::new(),
+        };
+    }
+    let scan = super::spans::scan(src, span.start);
+    let field = scan.field.as_ref().map(|f| &src[f.clone()]);
+    // Text in quotes where a fixed word belongs (`languages: ["en"]`, `kind: "Cert"`).
+    if matches!(
+        e,
+        E::ExpectedIdentifier | E::ExpectedNamedStructLike(_) | E::ExpectedStructLike
+    ) || matches!(e, E::InvalidValueForType { found, .. } if found.starts_with("the string"))
+        || matches!(e, E::Message(m) if m.contains("invalid type: string"))
+    {
+        let at_string = src[span.start..].trim_start_matches(super::spans::is_ron_whitespace);
+        if let Some(word) = quoted_word(at_string) {
+            let start = src.len() - at_string.len();
+            let end = start + word.len() + 2;
+            let hint = match field {
+                Some("languages") => {
+                    let list = src[start..]
+                        .split(']')
+                        .next()
+                        .unwrap_or("")
+                        .replace('"', "");
+                    format!(
+                        "write the language codes as bare words: `languages: [{}]`",
+                        q(list.trim())
+                    )
+                }
+                _ => format!("write `{}` without the quotes", q(word)),
+            };
+            return SyntaxProblem {
+                message: format!(
+                    "a fixed word is expected here, written without quotes, not the text \"{}\"",
+                    q(word)
+                ),
+                hint,
+                span: start..end,
+                related: Vec::new(),
+            };
+        }
+    }
+    // The file ends inside brackets: name the bracket left open.
+    if matches!(e, E::Eof) || (span.start >= src.trim_end().len() && !scan.open.is_empty()) {
+        let all = super::spans::scan(src, src.len());
+        if let Some(open) = all.open.last() {
+            let close = match open.bracket {
+                '(' => ')',
+                '[' => ']',
+                _ => '}',
+            };
+            let what = match &open.name {
+                Some(n) => format!("`{}{}`", q(&src[n.clone()]), open.bracket),
+                None => format!("`{}`", open.bracket),
+            };
+            let end = src.trim_end().len();
+            return SyntaxProblem {
+                message: format!(
+                    "the file ends, but the {what} opened at {} is never closed",
+                    at(open.at)
+                ),
+                hint: if all.open.len() == 1 {
+                    format!("add `{close}` at the end of the file")
+                } else {
+                    format!(
+                        "add `{close}` where that value ends ({} brackets are still open at the end of the file)",
+                        all.open.len()
+                    )
+                },
+                span: end..end,
+                related: vec![(open.at..open.at + 1, "opened here".into())],
+            };
+        }
+    }
+    // A bracket closed by the wrong kind: `[ ... )`.
+    if let Some((closer, open)) = super::spans::scan(src, span.end.max(span.start) + 1).mismatch
+        && closer + 1 >= span.start
+    {
+        let close = match open.bracket {
+            '(' => ')',
+            '[' => ']',
+            _ => '}',
+        };
+        return SyntaxProblem {
+            message: format!(
+                "`{}` closes the `{}` opened at {}, which needs `{close}`",
+                &src[closer..closer + 1],
+                open.bracket,
+                at(open.at)
+            ),
+            hint: format!("close the `{}` with `{close}` first", open.bracket),
+            span: closer..closer + 1,
+            related: vec![(open.at..open.at + 1, "opened here".into())],
+        };
+    }
+    plain(match e {
         E::NoSuchStructField { expected, .. } => {
             format!("the fields allowed here are: {}", expected.join(", "))
         }
         E::NoSuchEnumVariant { expected, .. } => format!("write one of: {}", expected.join(", ")),
         E::MissingStructField { field, .. } => {
             format!("add `{field}: ...`; docs/scenario-format.md shows an example")
+        }
+        E::DuplicateStructField { field, .. } => {
+            format!("keep one `{field}: ...` and delete the other")
         }
         E::ExceededRecursionLimit => format!("values may nest at most {MAX_NESTING} deep"),
         E::ExpectedComma | E::ExpectedArrayEnd | E::ExpectedStructLikeEnd | E::ExpectedMapEnd => {
@@ -165,8 +351,49 @@ fn syntax_hint(e: &ron::Error) -> String {
         E::ExpectedString | E::ExpectedStringEnd => {
             "text is written in double quotes: \"...\"".into()
         }
-        _ => "see docs/scenario-format.md for the shape of each value".into(),
+        E::ExpectedInteger => "write a whole number, such as `3`".into(),
+        E::ExpectedBoolean => "write `true` or `false`".into(),
+        E::ExpectedArray => "a list is written in square brackets: [a, b]".into(),
+        _ => match field {
+            Some(f) => format!("see docs/scenario-format.md for the shape of `{}`", q(f)),
+            None => "see docs/scenario-format.md for the shape of each value".into(),
+        },
+    })
+}
+
+/// The decimal number literal (`600.0`, `2.5`, `1e3`) that ends at or runs through
+/// `pos`, if any.
+fn decimal_near(src: &str, pos: usize) -> Option<std::ops::Range<usize>> {
+    let b = src.as_bytes();
+    let is_num = |c: u8| c.is_ascii_digit() || matches!(c, b'.' | b'_' | b'e' | b'E');
+    let mut a = pos.min(b.len());
+    while a > 0 && is_num(b[a - 1]) {
+        a -= 1;
     }
+    if a > 0 && matches!(b[a - 1], b'-' | b'+') {
+        a -= 1;
+    }
+    let mut z = pos.min(b.len());
+    while z < b.len()
+        && (is_num(b[z]) || (matches!(b[z], b'-' | b'+') && matches!(b[z - 1], b'e' | b'E')))
+    {
+        z += 1;
+    }
+    let text = src.get(a..z)?;
+    let digits = text.trim_start_matches(['-', '+']);
+    let starts_like_number = digits.starts_with(|c: char| c.is_ascii_digit() || c == '.');
+    let decimal = digits.contains('.')
+        || (digits.contains(['e', 'E']) && digits.starts_with(|c: char| c.is_ascii_digit()));
+    (starts_like_number && decimal && digits.chars().any(|c| c.is_ascii_digit())).then_some(a..z)
+}
+
+/// The contents of a double-quoted string at the start of `s`, if it is one short word.
+fn quoted_word(s: &str) -> Option<&str> {
+    let rest = s.strip_prefix('"')?;
+    let end = rest.find('"')?;
+    let word = &rest[..end];
+    (!word.is_empty() && word.len() <= 64 && word.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .then_some(word)
 }
 
 struct Found {
@@ -177,6 +404,8 @@ struct Found {
     path: Path,
     /// Point at this key of the map rather than the value (language codes).
     key: Option<String>,
+    /// A second place to show, with its label (the first of two duplicates).
+    related: Option<(Path, String)>,
 }
 
 #[derive(Default)]
@@ -192,6 +421,8 @@ struct Cx {
     injects: HashMap<String, InjectId>,
     ladder: HashMap<String, u8>,
     facts_by_incident: Vec<Vec<FactId>>,
+    /// Where each id was first declared, by kind (and State, for bodies).
+    first_seen: HashMap<(String, String), Path>,
 }
 
 const ROOT: fn() -> Path = Path::root;
@@ -213,6 +444,7 @@ impl Cx {
             hint: (!hint.is_empty()).then_some(hint),
             path,
             key: None,
+            related: None,
         });
     }
 
@@ -236,6 +468,32 @@ impl Cx {
         self.push(Severity::Warning, problem, path, message, hint);
     }
 
+    /// Note that `id` (a `what`, unique within `scope`) is declared at `path`. If it
+    /// was declared before, report a duplicate pointing at the first and return false.
+    fn declare(&mut self, what: &str, scope: &str, id: &str, path: Path, hint: &str) -> bool {
+        let key = (format!("{what}/{scope}"), id.to_owned());
+        if let Some(first) = self.first_seen.get(&key).cloned() {
+            let within = if scope.is_empty() {
+                String::new()
+            } else {
+                format!(" in State \"{}\"", q(scope))
+            };
+            self.found.push(Found {
+                severity: Severity::Error,
+                problem: Problem::DuplicateId,
+                message: format!("{what} \"{}\" is declared twice{within}", q(id)),
+                hint: Some(hint.to_owned()),
+                path,
+                key: None,
+                related: Some((first, format!("the first {what} \"{}\"", q(id)))),
+            });
+            false
+        } else {
+            self.first_seen.insert(key, path);
+            true
+        }
+    }
+
     fn compile(&mut self, f: &ScenarioFile) -> Scenario {
         let root = ROOT();
         self.check_id(&f.id, root.f("id"));
@@ -248,16 +506,14 @@ impl Cx {
                 "write languages: [en]",
             );
         }
-        let mut seen_lang = HashSet::new();
         for (i, l) in f.languages.iter().enumerate() {
-            if !seen_lang.insert(*l) {
-                self.error(
-                    Problem::DuplicateId,
-                    root.f("languages").i(i),
-                    format!("language {l} is listed twice"),
-                    "",
-                );
-            }
+            self.declare(
+                "language",
+                "",
+                l.code(),
+                root.f("languages").i(i),
+                "list each language once",
+            );
         }
         self.text(&f.title, root.f("title"), true);
         self.text(&f.summary, root.f("summary"), false);
@@ -274,7 +530,7 @@ impl Cx {
                 Problem::TooMany,
                 root.f("rounds"),
                 format!("{} rounds; at most 50 are allowed", f.rounds.len()),
-                "",
+                "split the exercise into two scenarios, or merge rounds",
             );
         }
         let actions_per_round = self.range(
@@ -318,17 +574,8 @@ impl Cx {
         for (i, inj) in f.injects.iter().enumerate() {
             let p = root.f("injects").i(i).f("id");
             self.check_id(&inj.id, p.clone());
-            if self
-                .injects
-                .insert(inj.id.clone(), InjectId(i as u16))
-                .is_some()
-            {
-                self.error(
-                    Problem::DuplicateId,
-                    p,
-                    format!("inject id \"{}\" is used twice", inj.id),
-                    "give every inject its own id",
-                );
+            if self.declare("inject", "", &inj.id, p, "give every inject its own id") {
+                self.injects.insert(inj.id.clone(), InjectId(i as u16));
             }
         }
         let injects: Vec<Inject> = f
@@ -345,7 +592,7 @@ impl Cx {
                 Problem::TooMany,
                 root,
                 "too many injects or objectives (at most 65535)",
-                "",
+                "split the scenario into smaller ones",
             );
         }
 
@@ -400,7 +647,7 @@ impl Cx {
                 Problem::OutOfRange,
                 path,
                 format!("{what} is {v}; it must be from {lo} to {hi}"),
-                "",
+                format!("use a whole number from {lo} to {hi}"),
             );
             v.clamp(lo, hi)
         } else {
@@ -430,6 +677,7 @@ impl Cx {
                             hint: Some("use one of en, fr, de, it, ru, es".into()),
                             path: path.clone(),
                             key: Some(key.clone()),
+                            related: None,
                         }),
                         Some(l) if !self.languages.contains(&l) => self.found.push(Found {
                             severity: Severity::Warning,
@@ -440,6 +688,7 @@ impl Cx {
                             )),
                             path: path.clone(),
                             key: Some(key.clone()),
+                            related: None,
                         }),
                         Some(_) => {}
                     }
@@ -459,7 +708,12 @@ impl Cx {
                     );
                 }
                 if required && t.is_empty() {
-                    self.warn(Problem::EmptyText, path, "this text is empty", "");
+                    self.warn(
+                        Problem::EmptyText,
+                        path,
+                        "this text is empty",
+                        "participants will see a blank line here",
+                    );
                 }
             }
         }
@@ -506,8 +760,11 @@ impl Cx {
             self.error(
                 Problem::SamePair,
                 path,
-                format!("a pair needs two different States, not \"{}\" twice", p.0),
-                "",
+                format!(
+                    "a pair needs two different States, not \"{}\" twice",
+                    q(&p.0)
+                ),
+                "name two different State ids: (\"a\", \"b\")",
             );
             return None;
         }
@@ -557,7 +814,7 @@ impl Cx {
                     Problem::OutOfRange,
                     path,
                     format!("tension level {v} is outside 0-100"),
-                    "",
+                    "use a whole number from 0 (calm) to 100, or a ladder step id such as \"crisis\"",
                 );
                 None
             }
@@ -586,7 +843,7 @@ impl Cx {
                     "{what} round {r}, but the exercise has rounds 1 to {}",
                     self.rounds
                 ),
-                "",
+                format!("use a round from 1 to {}", self.rounds.max(1)),
             );
             None
         } else {
@@ -650,17 +907,18 @@ impl Cx {
                     Problem::OutOfRange,
                     sp.f("from"),
                     format!("ladder steps must rise: {} is not above {prev}", s.from),
-                    "",
+                    "list the steps from the bottom, each `from` higher than the one before",
                 );
             }
             prev = s.from;
-            if self.ladder.insert(s.id.clone(), from as u8).is_some() {
-                self.error(
-                    Problem::DuplicateId,
-                    sp.f("id"),
-                    format!("ladder step \"{}\" is declared twice", s.id),
-                    "",
-                );
+            if self.declare(
+                "ladder step",
+                "",
+                &s.id,
+                sp.f("id"),
+                "give every ladder step its own id",
+            ) {
+                self.ladder.insert(s.id.clone(), from as u8);
             }
             out.push(LadderStep {
                 id: s.id.clone(),
@@ -681,7 +939,7 @@ impl Cx {
                     "{} States; at most {MAX_STATES} are supported",
                     f.states.len()
                 ),
-                "",
+                "leave out States that play no part",
             );
         }
         if f.states.is_empty() {
@@ -696,20 +954,21 @@ impl Cx {
                 Problem::OutOfRange,
                 p.clone(),
                 "only one State: measures 2 and 8 need two to talk",
-                "",
+                "add a second State",
             );
         }
         // Names first, so that contacts can be checked against bodies.
         for (i, s) in f.states.iter().take(MAX_STATES).enumerate() {
             let sp = p.i(i);
             self.check_id(&s.id, sp.f("id"));
-            if self.states.insert(s.id.clone(), StateId(i as u8)).is_some() {
-                self.error(
-                    Problem::DuplicateId,
-                    sp.f("id"),
-                    format!("State id \"{}\" is used twice", s.id),
-                    "give every State its own id",
-                );
+            if self.declare(
+                "State",
+                "",
+                &s.id,
+                sp.f("id"),
+                "give every State its own id",
+            ) {
+                self.states.insert(s.id.clone(), StateId(i as u8));
             }
             let mut bodies = HashMap::new();
             if s.bodies.is_empty() {
@@ -725,18 +984,19 @@ impl Cx {
                     Problem::TooMany,
                     sp.f("bodies"),
                     "at most 32 bodies per State",
-                    "",
+                    "merge bodies that play the same part",
                 );
             }
             for (b, body) in s.bodies.iter().take(32).enumerate() {
                 self.check_id(&body.id, sp.f("bodies").i(b).f("id"));
-                if bodies.insert(body.id.clone(), b as u8).is_some() {
-                    self.error(
-                        Problem::DuplicateId,
-                        sp.f("bodies").i(b).f("id"),
-                        format!("State \"{}\" has two bodies \"{}\"", s.id, body.id),
-                        "",
-                    );
+                if self.declare(
+                    "body",
+                    &s.id,
+                    &body.id,
+                    sp.f("bodies").i(b).f("id"),
+                    "give every body of a State its own id",
+                ) {
+                    bodies.insert(body.id.clone(), b as u8);
                 }
             }
             self.bodies.push(bodies);
@@ -842,7 +1102,12 @@ impl Cx {
     fn actors(&mut self, f: &ScenarioFile) -> Vec<Actor> {
         let p = ROOT().f("actors");
         if f.actors.len() > 255 {
-            self.error(Problem::TooMany, p.clone(), "at most 255 actors", "");
+            self.error(
+                Problem::TooMany,
+                p.clone(),
+                "at most 255 actors",
+                "merge actors that play the same part",
+            );
         }
         f.actors
             .iter()
@@ -850,13 +1115,14 @@ impl Cx {
             .enumerate()
             .map(|(i, a)| {
                 self.check_id(&a.id, p.i(i).f("id"));
-                if self.actors.insert(a.id.clone(), ActorId(i as u8)).is_some() {
-                    self.error(
-                        Problem::DuplicateId,
-                        p.i(i).f("id"),
-                        format!("actor id \"{}\" is used twice", a.id),
-                        "",
-                    );
+                if self.declare(
+                    "actor",
+                    "",
+                    &a.id,
+                    p.i(i).f("id"),
+                    "give every actor its own id",
+                ) {
+                    self.actors.insert(a.id.clone(), ActorId(i as u8));
                 }
                 self.text(&a.name, p.i(i).f("name"), true);
                 self.text(&a.description, p.i(i).f("description"), false);
@@ -871,24 +1137,27 @@ impl Cx {
 
     fn tensions(&mut self, f: &ScenarioFile, n: usize) -> Vec<u8> {
         let mut table = vec![0u8; n * n.saturating_sub(1) / 2];
-        let mut seen = HashSet::new();
         for (i, t) in f.tensions.iter().enumerate() {
             let p = ROOT().f("tensions").i(i);
             let level = self.level(&t.level, p.f("level")).unwrap_or(0);
             if let Some((a, b)) = self.pair(&t.between, p.f("between")) {
-                let key = (a.min(b), a.max(b));
-                if !seen.insert(key) {
-                    self.error(
-                        Problem::DuplicateId,
-                        p.f("between"),
-                        format!(
-                            "tension between \"{}\" and \"{}\" is given twice",
-                            t.between.0, t.between.1
-                        ),
-                        "keep one entry per pair",
-                    );
+                let key = format!("{}+{}", a.min(b).0, a.max(b).0);
+                let shown = format!("{}\" and \"{}", q(&t.between.0), q(&t.between.1));
+                if self.declare(
+                    "tension",
+                    "",
+                    &key,
+                    p.f("between"),
+                    "keep one entry per pair",
+                ) {
+                    table[pair_index(n, a, b)] = level;
+                } else if let Some(last) = self.found.last_mut() {
+                    last.message =
+                        format!("the starting tension between \"{shown}\" is given twice");
+                    if let Some(r) = &mut last.related {
+                        r.1 = "the first entry for this pair".into();
+                    }
                 }
-                table[pair_index(n, a, b)] = level;
             }
         }
         table
@@ -900,32 +1169,26 @@ impl Cx {
         let mut fact_no = 0usize;
         for (i, inc) in f.incidents.iter().enumerate() {
             self.check_id(&inc.id, p.i(i).f("id"));
-            if self
-                .incidents
-                .insert(inc.id.clone(), IncidentId(i as u16))
-                .is_some()
-            {
-                self.error(
-                    Problem::DuplicateId,
-                    p.i(i).f("id"),
-                    format!("incident id \"{}\" is used twice", inc.id),
-                    "",
-                );
+            if self.declare(
+                "incident",
+                "",
+                &inc.id,
+                p.i(i).f("id"),
+                "give every incident its own id",
+            ) {
+                self.incidents.insert(inc.id.clone(), IncidentId(i as u16));
             }
             for (j, fact) in inc.facts.iter().enumerate() {
                 let fp = p.i(i).f("facts").i(j).f("id");
                 self.check_id(&fact.id, fp.clone());
-                if self
-                    .facts
-                    .insert(fact.id.clone(), FactId(fact_no as u16))
-                    .is_some()
-                {
-                    self.error(
-                        Problem::DuplicateId,
-                        fp,
-                        format!("fact id \"{}\" is used twice", fact.id),
-                        "fact ids are unique across all incidents",
-                    );
+                if self.declare(
+                    "fact",
+                    "",
+                    &fact.id,
+                    fp,
+                    "fact ids are unique across all incidents",
+                ) {
+                    self.facts.insert(fact.id.clone(), FactId(fact_no as u16));
                 }
                 fact_no += 1;
             }
@@ -935,7 +1198,7 @@ impl Cx {
                 Problem::TooMany,
                 p.clone(),
                 "too many incidents (at most 65535)",
-                "",
+                "split the scenario into smaller ones",
             );
         }
         if fact_no > u16::MAX as usize {
@@ -943,7 +1206,7 @@ impl Cx {
                 Problem::TooMany,
                 p.clone(),
                 "too many facts (at most 65535)",
-                "",
+                "split the scenario into smaller ones",
             );
         }
         let mut incidents = Vec::new();
@@ -1070,7 +1333,7 @@ impl Cx {
                         Problem::OutOfRange,
                         p.f("audience"),
                         "the audience names no body",
-                        "",
+                        "list bodies such as (\"ardenia\", \"cert\"), or write Public",
                     );
                 }
                 InjectAudience::Bodies(
@@ -1220,7 +1483,7 @@ impl Cx {
                             "round {r} never opens: the exercise has rounds 1 to {}",
                             self.rounds
                         ),
-                        "",
+                        format!("use a round from 1 to {}", self.rounds.max(1)),
                     );
                     return None;
                 }
@@ -1232,7 +1495,7 @@ impl Cx {
                         Problem::OutOfRange,
                         p.clone(),
                         "All/Any needs at least one condition",
-                        "",
+                        "list conditions inside, or remove the All/Any",
                     );
                 }
                 let mut ok = true;
@@ -1346,19 +1609,17 @@ impl Cx {
         initial: &[u8],
     ) -> Vec<Objective> {
         let p = ROOT().f("objectives");
-        let mut seen = HashSet::new();
         let mut out = Vec::new();
         for (i, o) in f.objectives.iter().enumerate() {
             let op = p.i(i);
             self.check_id(&o.id, op.f("id"));
-            if !seen.insert(o.id.clone()) {
-                self.error(
-                    Problem::DuplicateId,
-                    op.f("id"),
-                    format!("objective id \"{}\" is used twice", o.id),
-                    "",
-                );
-            }
+            self.declare(
+                "objective",
+                "",
+                &o.id,
+                op.f("id"),
+                "give every objective its own id",
+            );
             self.text(&o.title, op.f("title"), true);
             self.text(&o.description, op.f("description"), false);
             let cp = op.f("check");
@@ -1433,7 +1694,7 @@ impl Cx {
                 CheckFile::NoAttributionBefore { round, by } => {
                     let who = self.optional_state(by.as_deref(), cp.f("by"));
                     if *round < 2 || *round > self.rounds + 1 {
-                        self.error(Problem::CannotEvaluate, cp.f("round"), format!("\"before round {round}\" cannot be judged: use 2 to {} (rounds + 1 means never)", self.rounds + 1), "");
+                        self.error(Problem::CannotEvaluate, cp.f("round"), format!("\"before round {round}\" cannot be judged: use 2 to {} (rounds + 1 means never)", self.rounds + 1), format!("use a round from 2 to {}", self.rounds + 1));
                         None
                     } else {
                         who.map(|by| Check::NoAttributionBefore {

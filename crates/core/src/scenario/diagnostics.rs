@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -67,6 +67,17 @@ pub struct Diagnostic {
     /// 1-based line and column (in characters) of the span's start.
     pub line: usize,
     pub col: usize,
+    /// Other places that explain the problem (the first of two duplicate ids).
+    pub related: Vec<Related>,
+}
+
+/// A second place in the source that a diagnostic refers to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub span: Range<usize>,
+    pub line: usize,
+    pub col: usize,
+    pub label: String,
 }
 
 /// Everything found in one file.
@@ -96,30 +107,31 @@ impl Report {
 
     /// One line per problem: `file:line:col: error[code]: message (hint: ...)`.
     pub fn lines(&self) -> Vec<String> {
-        self.diagnostics
-            .iter()
-            .map(|d| {
-                let sev = match d.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                };
-                let mut s = format!(
-                    "{}:{}:{}: {sev}[{}]: {}",
-                    self.file,
-                    d.line,
-                    d.col,
-                    d.problem.code(),
-                    d.message
-                );
-                if let Some(h) = &d.hint {
-                    s.push_str(&format!(" (hint: {h})"));
-                }
-                s
-            })
-            .collect()
+        self.diagnostics.iter().map(|d| self.line(d)).collect()
     }
 
-    /// Every problem with a source excerpt, as miette draws it.
+    fn line(&self, d: &Diagnostic) -> String {
+        let sev = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut s = format!(
+            "{}:{}:{}: {sev}[{}]: {}",
+            self.file,
+            d.line,
+            d.col,
+            d.problem.code(),
+            d.message
+        );
+        if let Some(h) = &d.hint {
+            s.push_str(&format!(" (hint: {h})"));
+        }
+        s
+    }
+
+    /// Every problem with a source excerpt, as miette draws it. Lines and columns are
+    /// the same as in [`Report::lines`]; long lines are cut to a window around the
+    /// problem, so the output stays short whatever the file looks like.
     pub fn render(&self, color: bool) -> String {
         let theme = if color {
             GraphicalTheme::unicode()
@@ -127,12 +139,26 @@ impl Report {
             GraphicalTheme::unicode_nocolor()
         };
         let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
-        let source = NamedSource::new(&self.file, self.source.clone());
         let mut out = String::new();
         for d in &self.diagnostics {
-            let shown = Shown { d, source: &source };
-            // Writing into a String cannot fail.
-            let _ = handler.render_report(&mut out, &shown);
+            let excerpt = Excerpt::new(&self.file, &self.source, d);
+            let shown = Shown {
+                d,
+                excerpt: &excerpt,
+            };
+            let mut one = String::new();
+            // Writing into a String cannot fail. The excerpt is small and well-formed,
+            // but should the renderer still panic, the plain line stands in for it.
+            let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                handler.render_report(&mut one, &shown)
+            }));
+            match drawn {
+                Ok(_) => out.push_str(&one),
+                Err(_) => {
+                    out.push_str(&self.line(d));
+                    out.push('\n');
+                }
+            }
             out.push('\n');
         }
         out
@@ -187,9 +213,224 @@ pub fn offset_of(src: &str, line: usize, col: usize) -> usize {
         .unwrap_or(src.len())
 }
 
+/// How many characters of a line an excerpt shows at most, and how many of them come
+/// before the problem when the line has to be cut.
+const WINDOW: usize = 110;
+const LEAD: usize = 40;
+/// A span over more lines than this is shown by its first line only.
+const MAX_SPAN_LINES: usize = 6;
+
+/// The few lines of the source that a diagnostic's excerpt shows, cut to a window
+/// around the problem, as a small text of their own. miette draws from this text; the
+/// line numbers and columns it prints are mapped back to the file's.
+struct Excerpt {
+    name: String,
+    text: String,
+    lines: Vec<LineInfo>,
+    primary: Range<usize>,
+    related: Vec<(Range<usize>, String)>,
+    /// 0-based line and character column in the file of the primary span's start.
+    primary_at: (usize, usize),
+}
+
+/// One line of `text`.
+struct LineInfo {
+    /// Byte offset in `text` where it starts, and where its first character of the
+    /// file starts (after an ellipsis).
+    start: usize,
+    first_char: usize,
+    /// 0-based line in the file and character column of the first shown character.
+    file_line: usize,
+    lo: usize,
+}
+
+/// One line of the file as shown: the window of characters [lo, hi) with an ellipsis
+/// on each side that was cut, odd characters shown as spaces.
+struct ShownLine {
+    /// Byte offset in the file where the line starts and ends (before its '\n').
+    start: usize,
+    end: usize,
+    /// (byte offset in the file, byte offset in the excerpt text) of every shown
+    /// character, and one past the last.
+    map: Vec<(usize, usize)>,
+}
+
+impl Excerpt {
+    fn new(file: &str, src: &str, d: &Diagnostic) -> Excerpt {
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let line_of = |off: usize| starts.partition_point(|s| *s <= off).saturating_sub(1);
+        let line_end = |l: usize| starts.get(l + 1).map(|s| s - 1).unwrap_or(src.len());
+        let clamp = |r: &Range<usize>| {
+            let mut a = r.start.min(src.len());
+            while !src.is_char_boundary(a) {
+                a -= 1;
+            }
+            let mut b = r.end.clamp(a, src.len());
+            while !src.is_char_boundary(b) {
+                b -= 1;
+            }
+            // A span over many lines is shown by its first line.
+            if line_of(b) > line_of(a) + MAX_SPAN_LINES {
+                b = line_end(line_of(a)).max(a);
+            }
+            a..b
+        };
+        let mut places: Vec<(Range<usize>, Option<String>)> = vec![(clamp(&d.span), None)];
+        for r in &d.related {
+            places.push((clamp(&r.span), Some(r.label.clone())));
+        }
+        let last_line = starts.len() - 1;
+        // Lines to show (with one line of context each side), merged into regions;
+        // each region keeps the window of the first place in it.
+        let mut regions: Vec<(usize, usize, usize)> = Vec::new(); // first, last, lo
+        let mut by_line: Vec<(usize, usize, usize)> = places
+            .iter()
+            .map(|(r, _)| {
+                let (l0, l1) = (line_of(r.start), line_of(r.end));
+                let col = src[starts[l0]..r.start].chars().count();
+                let lo = if col + 20 < WINDOW { 0 } else { col - LEAD };
+                (l0.saturating_sub(1), (l1 + 1).min(last_line), lo)
+            })
+            .collect();
+        by_line.sort();
+        for (a, b, lo) in by_line {
+            match regions.last_mut() {
+                Some(last) if a <= last.1 + 2 => last.1 = last.1.max(b),
+                _ => regions.push((a, b, lo)),
+            }
+        }
+        let mut text = String::new();
+        let mut lines = Vec::new();
+        let mut shown: Vec<ShownLine> = Vec::new();
+        for (first, last, lo) in regions {
+            for (l, &start) in starts.iter().enumerate().take(last + 1).skip(first) {
+                let end = line_end(l);
+                let text_start = text.len();
+                let mut map = Vec::new();
+                let line = &src[start..end];
+                let mut chars = line.char_indices().skip(lo).peekable();
+                if lo > 0 && chars.peek().is_some() {
+                    text.push('…');
+                }
+                lines.push(LineInfo {
+                    start: text_start,
+                    first_char: text.len(),
+                    file_line: l,
+                    lo,
+                });
+                let mut last_off = start + line.len();
+                for (n, (i, c)) in chars.enumerate() {
+                    if n == WINDOW {
+                        last_off = start + i;
+                        break;
+                    }
+                    map.push((start + i, text.len()));
+                    text.push(if c == '\t' || !(c.is_control() || is_invisible(c)) {
+                        c
+                    } else {
+                        ' '
+                    });
+                }
+                let cut = last_off < start + line.len();
+                map.push((last_off, text.len()));
+                if cut {
+                    text.push('…');
+                }
+                text.push('\n');
+                shown.push(ShownLine { start, end, map });
+            }
+        }
+        let to_text = |off: usize| -> usize {
+            let Some(sl) = shown
+                .iter()
+                .find(|sl| sl.start <= off && off <= sl.end)
+                .or_else(|| shown.iter().rev().find(|sl| sl.start <= off))
+            else {
+                return 0;
+            };
+            match sl.map.partition_point(|(s, _)| *s <= off) {
+                0 => sl.map[0].1,
+                k => sl.map[k - 1].1,
+            }
+        };
+        let map_span = |r: &Range<usize>| {
+            let a = to_text(r.start);
+            let b = to_text(r.end).max(a);
+            a..b
+        };
+        let primary = map_span(&places[0].0);
+        let related = places[1..]
+            .iter()
+            .map(|(r, label)| (map_span(r), label.clone().unwrap_or_default()))
+            .collect();
+        Excerpt {
+            name: file.to_owned(),
+            text,
+            lines,
+            primary,
+            related,
+            primary_at: (d.line.saturating_sub(1), d.col.saturating_sub(1)),
+        }
+    }
+
+    /// The file's 0-based line and character column of an offset in the excerpt text.
+    fn file_position(&self, offset: usize) -> (usize, usize) {
+        let k = self.lines.partition_point(|l| l.start <= offset);
+        let Some(l) = self.lines.get(k.saturating_sub(1)) else {
+            return (0, 0);
+        };
+        let col = self
+            .text
+            .get(l.first_char..offset.max(l.first_char))
+            .map(|t| t.chars().count())
+            .unwrap_or(0);
+        (l.file_line, l.lo + col)
+    }
+}
+
+/// Characters that would move or hide text in a terminal.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{85}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+    )
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self.text.as_str().read_span(span, before, after)?;
+        let data = inner.data();
+        // A read without context gives the header's position: the diagnostic's own
+        // for the primary span. A read with context starts at the start of a line.
+        let (line, column) = if before > 0 {
+            (self.file_position(inner.span().offset()).0, 0)
+        } else if span.offset() == self.primary.start {
+            self.primary_at
+        } else {
+            self.file_position(span.offset())
+        };
+        let count = data.iter().filter(|b| **b == b'\n').count();
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            data,
+            *inner.span(),
+            line,
+            column,
+            count,
+        )))
+    }
+}
+
 struct Shown<'a> {
     d: &'a Diagnostic,
-    source: &'a NamedSource<String>,
+    excerpt: &'a Excerpt,
 }
 
 impl std::fmt::Debug for Shown<'_> {
@@ -226,14 +467,19 @@ impl miette::Diagnostic for Shown<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(self.source)
+        Some(self.excerpt)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let len = self.d.span.end.saturating_sub(self.d.span.start);
-        Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(Some("here".to_owned()), (self.d.span.start, len)),
-        )))
+        let span = &self.excerpt.primary;
+        let primary = LabeledSpan::new_primary_with_span(
+            Some("here".to_owned()),
+            (span.start, span.end - span.start),
+        );
+        let related = self.excerpt.related.iter().map(|(r, label)| {
+            LabeledSpan::new_with_span(Some(label.clone()), (r.start, r.end - r.start))
+        });
+        Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }
 

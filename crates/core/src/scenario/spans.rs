@@ -74,18 +74,37 @@ pub struct SpanIndex<'a> {
 
 const MAX_DEPTH: usize = 256;
 
+/// Exactly the characters ron's parser skips as whitespace (ron 0.12,
+/// `parse::is_whitespace_char`). The index must skip the same, or everything after
+/// such a character would be lost.
+pub fn is_ron_whitespace(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t'
+            | '\n'
+            | '\r'
+            | '\x0B'
+            | '\x0C'
+            | '\u{85}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{2028}'
+            | '\u{2029}'
+    )
+}
+
 impl<'a> SpanIndex<'a> {
     pub fn new(src: &'a str) -> Self {
         let mut p = Parser {
             s: src.as_bytes(),
             pos: 0,
             depth: 0,
+            stopped: false,
         };
         p.skip_trivia_and_attributes();
         let root = p.value();
         SpanIndex { src, root }
     }
-
     /// The byte range of the value at `path`, or of the deepest ancestor found.
     pub fn locate(&self, path: &Path) -> Option<Range<usize>> {
         let mut node = self.root.as_ref()?;
@@ -151,6 +170,9 @@ struct Parser<'s> {
     s: &'s [u8],
     pos: usize,
     depth: usize,
+    /// Set at the first thing the index does not understand: from there on it only
+    /// closes the nodes it has, so that everything before keeps its place.
+    stopped: bool,
 }
 
 impl Parser<'_> {
@@ -162,10 +184,32 @@ impl Parser<'_> {
         self.s.get(self.pos + off).copied()
     }
 
+    fn rest(&self) -> &[u8] {
+        self.s.get(self.pos..).unwrap_or(&[])
+    }
+
+    /// The length in bytes of the RON whitespace character at the cursor, or 0.
+    fn whitespace_len(&self) -> usize {
+        let rest = self.rest();
+        let n = rest.len().min(4);
+        let head = match std::str::from_utf8(&rest[..n]) {
+            Ok(h) => h,
+            Err(e) => std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or(""),
+        };
+        match head.chars().next() {
+            Some(c) if is_ron_whitespace(c) => c.len_utf8(),
+            _ => 0,
+        }
+    }
+
     fn skip_trivia(&mut self) {
         loop {
+            let w = self.whitespace_len();
+            if w > 0 {
+                self.pos += w;
+                continue;
+            }
             match self.peek() {
-                Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
                 Some(b'/') if self.peek_at(1) == Some(b'/') => {
                     while let Some(c) = self.peek() {
                         self.pos += 1;
@@ -179,10 +223,10 @@ impl Parser<'_> {
                     self.pos += 2;
                     let mut level = 1usize;
                     while level > 0 && self.pos < self.s.len() {
-                        if self.s[self.pos..].starts_with(b"/*") {
+                        if self.rest().starts_with(b"/*") {
                             level += 1;
                             self.pos += 2;
-                        } else if self.s[self.pos..].starts_with(b"*/") {
+                        } else if self.rest().starts_with(b"*/") {
                             level -= 1;
                             self.pos += 2;
                         } else {
@@ -195,13 +239,32 @@ impl Parser<'_> {
         }
     }
 
+    /// `#![enable(...)]` and the like; ron allows trivia between `#`, `!` and `[`.
     fn skip_trivia_and_attributes(&mut self) {
         self.skip_trivia();
-        while self.s[self.pos..].starts_with(b"#![") {
-            while let Some(c) = self.peek() {
+        while self.peek() == Some(b'#') {
+            self.pos += 1;
+            self.skip_trivia();
+            if self.peek() == Some(b'!') {
                 self.pos += 1;
-                if c == b']' {
-                    break;
+                self.skip_trivia();
+            }
+            if self.peek() == Some(b'[') {
+                self.pos += 1;
+            }
+            loop {
+                self.skip_trivia();
+                match self.peek() {
+                    None => return,
+                    Some(b']') => {
+                        self.pos += 1;
+                        break;
+                    }
+                    Some(b'"') => {
+                        let start = self.pos;
+                        self.string(start);
+                    }
+                    Some(_) => self.pos += 1,
                 }
             }
             self.skip_trivia();
@@ -220,7 +283,7 @@ impl Parser<'_> {
 
     fn ident(&mut self) -> Option<Range<usize>> {
         let start = self.pos;
-        if self.s[self.pos..].starts_with(b"r#") {
+        if self.rest().starts_with(b"r#") {
             self.pos += 2;
         }
         match self.peek() {
@@ -236,22 +299,27 @@ impl Parser<'_> {
         Some(start..self.pos)
     }
 
+    /// The value at the cursor. None if none starts here (and the index stops).
     fn value(&mut self) -> Option<Node> {
         self.skip_trivia();
-        if self.depth >= MAX_DEPTH {
+        if self.depth >= MAX_DEPTH || self.stopped {
+            self.stopped = true;
             return None;
         }
         let start = self.pos;
-        match self.peek()? {
-            b'"' => self.string(start),
-            b'r' if matches!(self.peek_at(1), Some(b'"' | b'#')) && self.raw_string_follows() => {
-                self.raw_string(start)
+        let node = match self.peek() {
+            None => None,
+            Some(b'"') => Some(self.string(start)),
+            Some(b'r')
+                if matches!(self.peek_at(1), Some(b'"' | b'#')) && self.raw_string_follows() =>
+            {
+                Some(self.raw_string(start))
             }
-            b'b' if self.peek_at(1) == Some(b'"') => {
+            Some(b'b') if self.peek_at(1) == Some(b'"') => {
                 self.pos += 1;
-                self.string(start)
+                Some(self.string(start))
             }
-            b'\'' => {
+            Some(b'\'') => {
                 self.pos += 1;
                 while let Some(c) = self.peek() {
                     self.pos += 1;
@@ -261,18 +329,19 @@ impl Parser<'_> {
                         _ => {}
                     }
                 }
-                Some(atom(start, self.pos.min(self.s.len())))
+                self.pos = self.pos.min(self.s.len());
+                Some(atom(start, self.pos))
             }
-            b'[' => {
+            Some(b'[') => {
                 self.pos += 1;
-                let items = self.items(b']')?;
+                let items = self.items(b']');
                 Some(Node {
                     span: start..self.pos,
                     name: None,
                     kind: Kind::Seq(items),
                 })
             }
-            b'{' => {
+            Some(b'{') => {
                 self.pos += 1;
                 self.depth += 1;
                 let mut entries = Vec::new();
@@ -280,17 +349,22 @@ impl Parser<'_> {
                     if self.eat(b'}') {
                         break;
                     }
-                    let k = self.value()?;
-                    if !self.eat(b':') {
-                        return None;
+                    let Some(k) = self.value() else { break };
+                    if self.stopped || !self.eat(b':') {
+                        self.stopped = true;
+                        break;
                     }
-                    let v = self.value()?;
+                    let Some(v) = self.value() else { break };
                     entries.push((k, v));
+                    if self.stopped {
+                        break;
+                    }
                     if !self.eat(b',') {
                         if self.eat(b'}') {
                             break;
                         }
-                        return None;
+                        self.stopped = true;
+                        break;
                     }
                 }
                 self.depth -= 1;
@@ -300,17 +374,19 @@ impl Parser<'_> {
                     kind: Kind::Map(entries),
                 })
             }
-            b'(' => self.parens(start, None),
-            c if c.is_ascii_alphabetic() || c == b'_' => {
+            Some(b'(') => Some(self.parens(start, None)),
+            Some(c) if c.is_ascii_alphabetic() || c == b'_' => {
                 let name = self.ident()?;
+                let after_name = self.pos;
                 self.skip_trivia();
                 if self.peek() == Some(b'(') {
-                    self.parens(start, Some(name))
+                    Some(self.parens(start, Some(name)))
                 } else {
+                    self.pos = after_name;
                     Some(atom(start, self.pos))
                 }
             }
-            c if c.is_ascii_digit() || c == b'-' || c == b'+' || c == b'.' => {
+            Some(c) if c.is_ascii_digit() || c == b'-' || c == b'+' || c == b'.' => {
                 self.pos += 1;
                 while matches!(self.peek(), Some(c) if c.is_ascii_alphanumeric() || c == b'_' || c == b'.'
                     || ((c == b'-' || c == b'+') && matches!(self.s[self.pos - 1], b'e' | b'E')))
@@ -319,8 +395,12 @@ impl Parser<'_> {
                 }
                 Some(atom(start, self.pos))
             }
-            _ => None,
+            Some(_) => None,
+        };
+        if node.is_none() {
+            self.stopped = true;
         }
+        node
     }
 
     fn raw_string_follows(&self) -> bool {
@@ -331,20 +411,22 @@ impl Parser<'_> {
         self.s.get(i) == Some(&b'"')
     }
 
-    fn string(&mut self, start: usize) -> Option<Node> {
+    fn string(&mut self, start: usize) -> Node {
         self.pos += 1; // opening quote
         while let Some(c) = self.peek() {
             self.pos += 1;
             match c {
                 b'\\' => self.pos += 1,
-                b'"' => return Some(atom(start, self.pos)),
+                b'"' => return atom(start, self.pos.min(self.s.len())),
                 _ => {}
             }
         }
-        None
+        self.pos = self.s.len();
+        self.stopped = true;
+        atom(start, self.pos)
     }
 
-    fn raw_string(&mut self, start: usize) -> Option<Node> {
+    fn raw_string(&mut self, start: usize) -> Node {
         self.pos += 1; // r
         let mut hashes = 0;
         while self.peek() == Some(b'#') {
@@ -362,15 +444,17 @@ impl Parser<'_> {
                     == hashes
             {
                 self.pos += 1 + hashes;
-                return Some(atom(start, self.pos));
+                return atom(start, self.pos);
             }
             self.pos += 1;
         }
-        None
+        self.pos = self.s.len();
+        self.stopped = true;
+        atom(start, self.pos)
     }
 
     /// After `(`: a struct if the first thing is `ident:`, otherwise a tuple.
-    fn parens(&mut self, start: usize, name: Option<Range<usize>>) -> Option<Node> {
+    fn parens(&mut self, start: usize, name: Option<Range<usize>>) -> Node {
         self.pos += 1; // (
         self.skip_trivia();
         let save = self.pos;
@@ -380,12 +464,12 @@ impl Parser<'_> {
         };
         self.pos = save;
         if !is_struct {
-            let items = self.items(b')')?;
-            return Some(Node {
+            let items = self.items(b')');
+            return Node {
                 span: start..self.pos,
                 name,
                 kind: Kind::Seq(items),
-            });
+            };
         }
         self.depth += 1;
         let mut fields = Vec::new();
@@ -394,44 +478,57 @@ impl Parser<'_> {
                 break;
             }
             self.skip_trivia();
-            let key = self.ident()?;
+            let Some(key) = self.ident() else {
+                self.stopped = true;
+                break;
+            };
             if !self.eat(b':') {
-                return None;
+                self.stopped = true;
+                break;
             }
-            let v = self.value()?;
+            let Some(v) = self.value() else { break };
             fields.push((key, v));
+            if self.stopped {
+                break;
+            }
             if !self.eat(b',') {
                 if self.eat(b')') {
                     break;
                 }
-                return None;
+                self.stopped = true;
+                break;
             }
         }
         self.depth -= 1;
-        Some(Node {
+        Node {
             span: start..self.pos,
             name,
             kind: Kind::Struct(fields),
-        })
+        }
     }
 
-    fn items(&mut self, close: u8) -> Option<Vec<Node>> {
+    fn items(&mut self, close: u8) -> Vec<Node> {
         self.depth += 1;
         let mut items = Vec::new();
         loop {
             if self.eat(close) {
                 break;
             }
-            items.push(self.value()?);
+            let Some(v) = self.value() else { break };
+            items.push(v);
+            if self.stopped {
+                break;
+            }
             if !self.eat(b',') {
                 if self.eat(close) {
                     break;
                 }
-                return None;
+                self.stopped = true;
+                break;
             }
         }
         self.depth -= 1;
-        Some(items)
+        items
     }
 }
 
@@ -441,6 +538,128 @@ fn atom(start: usize, end: usize) -> Node {
         name: None,
         kind: Kind::Atom,
     }
+}
+
+// ---- brackets, for syntax errors ---------------------------------------------------
+
+/// An opening bracket and where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Open {
+    pub bracket: char,
+    pub at: usize,
+    /// The name written right before it (`Scenario` in `Scenario(`), if any.
+    pub name: Option<Range<usize>>,
+}
+
+/// What a plain scan of the source finds up to `upto`: the brackets still open there,
+/// the innermost field name being written (`kind` in `kind: "Cert"`), and the first
+/// closing bracket that does not match the one it closes.
+#[derive(Debug, Default)]
+pub struct Scan {
+    pub open: Vec<Open>,
+    pub field: Option<Range<usize>>,
+    pub mismatch: Option<(usize, Open)>,
+}
+
+/// Scan the source as the RON parser would read it, skipping strings and comments.
+/// Never fails; stops at `upto`.
+pub fn scan(src: &str, upto: usize) -> Scan {
+    let b = src.as_bytes();
+    let upto = upto.min(b.len());
+    let mut p = Parser {
+        s: &b[..upto],
+        pos: 0,
+        depth: 0,
+        stopped: false,
+    };
+    let mut out = Scan::default();
+    // The field named at each depth (index 0: outside any bracket).
+    let mut fields: Vec<Option<Range<usize>>> = vec![None];
+    let mut last_ident: Option<Range<usize>> = None;
+    loop {
+        p.skip_trivia();
+        let Some(c) = p.peek() else { break };
+        let start = p.pos;
+        match c {
+            b'"' => {
+                p.string(start);
+                last_ident = None;
+            }
+            b'r' if matches!(p.peek_at(1), Some(b'"' | b'#')) && p.raw_string_follows() => {
+                p.raw_string(start);
+                last_ident = None;
+            }
+            b'\'' => {
+                p.pos += 1;
+                while let Some(c) = p.peek() {
+                    p.pos += 1;
+                    match c {
+                        b'\\' => p.pos += 1,
+                        b'\'' => break,
+                        _ => {}
+                    }
+                }
+                last_ident = None;
+            }
+            b'(' | b'[' | b'{' => {
+                p.pos += 1;
+                out.open.push(Open {
+                    bracket: c as char,
+                    at: start,
+                    name: last_ident.take(),
+                });
+                fields.push(None);
+            }
+            b')' | b']' | b'}' => {
+                p.pos += 1;
+                let want = match c {
+                    b')' => '(',
+                    b']' => '[',
+                    _ => '{',
+                };
+                match out.open.pop() {
+                    Some(o) if o.bracket != want && out.mismatch.is_none() => {
+                        out.mismatch = Some((start, o));
+                    }
+                    _ => {}
+                }
+                if fields.len() > 1 {
+                    fields.pop();
+                }
+                last_ident = None;
+            }
+            b':' => {
+                p.pos += 1;
+                if let (Some(f), Some(slot)) = (last_ident.take(), fields.last_mut()) {
+                    *slot = Some(f);
+                }
+            }
+            b',' => {
+                p.pos += 1;
+                if let Some(slot) = fields.last_mut() {
+                    *slot = None;
+                }
+                last_ident = None;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                last_ident = p.ident();
+                if last_ident.is_none() {
+                    p.pos += 1;
+                }
+            }
+            _ => {
+                // Numbers, attributes and anything else: one character at a time.
+                p.pos += 1;
+                while p.pos < p.s.len() && (p.s[p.pos] & 0xC0) == 0x80 {
+                    p.pos += 1;
+                }
+                last_ident = None;
+            }
+        }
+        p.pos = p.pos.min(p.s.len());
+    }
+    out.field = fields.iter().rev().flatten().next().cloned();
+    out
 }
 
 #[cfg(test)]

@@ -4,8 +4,31 @@
 use std::fmt::Write as _;
 
 /// RON text of a valid scenario with `states` States (2..=64), `injects` injects and
-/// `rounds` rounds.
+/// `rounds` rounds, and the default number of objectives
+/// ([`default_objectives`]).
 pub fn scenario_ron(states: usize, injects: usize, rounds: usize) -> String {
+    scenario_ron_with_objectives(states, injects, rounds, default_objectives(states))
+}
+
+/// One objective per State (at most 60), plus one.
+pub fn default_objectives(states: usize) -> usize {
+    states.clamp(2, 64).min(60) + 1
+}
+
+/// The most objectives a scenario may have.
+pub const MAX_OBJECTIVES: usize = u16::MAX as usize;
+
+/// RON text of a valid scenario with `states` States (2..=64), `injects` injects,
+/// `rounds` rounds (1..=50) and `objectives` objectives (at most [`MAX_OBJECTIVES`]).
+/// The objectives cycle through every kind of check, each valid for the generated
+/// States, incidents and rounds.
+pub fn scenario_ron_with_objectives(
+    states: usize,
+    injects: usize,
+    rounds: usize,
+    objectives: usize,
+) -> String {
+    let objectives = objectives.min(MAX_OBJECTIVES);
     let states = states.clamp(2, 64);
     let rounds = rounds.clamp(1, 50);
     let mut s = String::new();
@@ -61,7 +84,8 @@ pub fn scenario_ron(states: usize, injects: usize, rounds: usize) -> String {
     for i in 0..states {
         let j = (i + 1) % states;
         let (a, b) = (i.min(j), i.max(j));
-        if a != b {
+        // With two States the ring has one pair, not two.
+        if a != b && !(states == 2 && i == 1) {
             let _ = writeln!(
                 s,
                 "        (between: (\"s{a:02}\", \"s{b:02}\"), level: {}),",
@@ -137,21 +161,56 @@ pub fn scenario_ron(states: usize, injects: usize, rounds: usize) -> String {
         );
     }
     let _ = writeln!(s, "    ],\n    objectives: [");
-    for o in 0..states.min(60) {
-        let b = (o + 1) % states;
+    for k in 0..objectives {
         let _ = writeln!(
             s,
-            "        (id: \"o{o}\", title: \"Contact {o}\", check: PolicyContact(between: (\"s{:02}\", \"s{:02}\"), by_round: {rounds})),",
-            o.min(b),
-            o.max(b)
+            "        {},",
+            objective(k, states, incidents, injects > 0, rounds)
         );
     }
-    let _ = writeln!(
-        s,
-        "        (id: \"calm\", title: \"No crisis\", check: TensionBelow(between: (\"s00\", \"s01\"), level: \"crisis\")),"
-    );
     let _ = writeln!(s, "    ],\n)");
     s
+}
+
+/// The `k`-th generated objective, valid by construction: the pairs exist, the facts
+/// belong to incidents that injects open (when there are injects), rounds are in range
+/// and starting tensions stay below the crisis step.
+fn objective(k: usize, states: usize, incidents: usize, opened: bool, rounds: usize) -> String {
+    let a = k % states;
+    let b = (k + 1) % states;
+    let (a, b) = (a.min(b), a.max(b));
+    let by_round = 1 + k % rounds;
+    const ACTIONS: [&str; 6] = [
+        "ShareInformation",
+        "NationalCoordination",
+        "CommunicationCheck",
+        "UpdateContacts",
+        "JointAnalysis",
+        "PolicyMessage",
+    ];
+    let check = match k % 8 {
+        0 => format!("PolicyContact(between: (\"s{a:02}\", \"s{b:02}\"), by_round: {rounds})"),
+        1 => format!("TechnicalContact(between: (\"s{a:02}\", \"s{b:02}\"), by_round: {by_round})"),
+        2 if opened => {
+            // Fact -a of incident n is known at first by State n % states only.
+            let n = (k / 8) % incidents;
+            let with = (n % states + 1) % states;
+            format!("FactShared(fact: \"inc{n}-a\", with: \"s{with:02}\", by_round: {rounds})")
+        }
+        3 => format!("TensionBelow(between: (\"s{a:02}\", \"s{b:02}\"), level: \"crisis\")"),
+        4 if k % 16 == 4 => format!("NoAttributionBefore(round: {})", 2 + k % rounds),
+        4 => format!(
+            "NoAttributionBefore(round: {}, by: \"s{a:02}\")",
+            2 + k % rounds
+        ),
+        6 => format!("ContactsCurrent(state: \"s{a:02}\", by_round: {by_round})"),
+        7 => "ConcernsAnswered".to_owned(),
+        _ => format!(
+            "ActionUsed(action: {}, by: \"s{a:02}\", by_round: {by_round})",
+            ACTIONS[(k / 8) % ACTIONS.len()]
+        ),
+    };
+    format!("(id: \"o{k}\", title: \"Objective {k}\", check: {check})")
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use proptest::prelude::*;
 
+use cbm_ttx_core::scenario::diagnostics::line_col;
 use cbm_ttx_core::scenario::{Problem, compile_bytes};
 
 use crate::common::TUTORIAL;
@@ -39,6 +40,10 @@ proptest! {
         for d in &c.report.diagnostics {
             prop_assert!(d.line >= 1 && d.col >= 1);
             prop_assert!(d.span.start <= d.span.end && d.span.end <= c.report.source.len());
+            prop_assert!(
+                d.hint.as_deref().is_some_and(|h| !h.trim().is_empty()),
+                "no hint: {}", d.message
+            );
         }
         let _ = c.report.render(false);
     }
@@ -95,4 +100,190 @@ fn huge_input_is_refused_quickly() {
             .errors()
             .any(|d| d.problem == Problem::UnknownReference)
     );
+}
+
+// ---- whitespace the RON parser accepts -------------------------------------------------
+
+/// Exactly what ron 0.12's parser skips as whitespace (`ron::parse::is_whitespace_char`).
+const RON_WHITESPACE: [char; 11] = [
+    ' ', '\t', '\n', '\r', '\x0B', '\x0C', '\u{85}', '\u{200E}', '\u{200F}', '\u{2028}', '\u{2029}',
+];
+
+#[test]
+fn the_whitespace_list_matches_the_parser() {
+    // Every character that could pass for space: the parser skips exactly the list.
+    let candidates = (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|c| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(*c, '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+    });
+    for c in candidates {
+        let skipped = ron::from_str::<Vec<u8>>(&format!("[1,{c}2]")).is_ok();
+        assert_eq!(skipped, RON_WHITESPACE.contains(&c), "{c:?}");
+    }
+}
+
+/// Byte offsets of whitespace outside strings and comments, after the header: places
+/// where more whitespace may go without changing what the file means.
+fn trivia_positions(src: &str) -> Vec<usize> {
+    let b = src.as_bytes();
+    let start = src.find("Scenario(").unwrap();
+    let mut out = Vec::new();
+    let mut i = start;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b' ' | b'\n' => {
+                out.push(i);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// A tutorial with an error near the top and one near the bottom.
+fn faulty() -> (String, [(&'static str, Problem); 2]) {
+    let src = TUTORIAL
+        .replacen("id: \"quill\"", "id: \"qu ill\"", 1)
+        .replacen(
+            "OpenIncident(\"exchange\")",
+            "OpenIncident(\"exchnage\")",
+            1,
+        );
+    (
+        src,
+        [
+            ("\"qu ill\"", Problem::InvalidId),
+            ("\"exchnage\"", Problem::UnknownReference),
+        ],
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Wherever the parser's whitespace goes, every diagnostic stays at its place.
+    #[test]
+    fn any_parser_whitespace_keeps_positions_right(
+        inserts in proptest::collection::vec(
+            (any::<prop::sample::Index>(), 0..RON_WHITESPACE.len()), 1..5)
+    ) {
+        let (mut src, marks) = faulty();
+        let places = trivia_positions(&src);
+        let mut at: Vec<(usize, char)> = inserts
+            .iter()
+            .map(|(i, w)| (places[i.index(places.len())], RON_WHITESPACE[*w]))
+            .collect();
+        at.sort_by_key(|(p, _)| std::cmp::Reverse(*p));
+        for (p, c) in at {
+            src.insert(p, c);
+        }
+        let c = cbm_ttx_core::scenario::compile_str("ws.ron", &src);
+        prop_assert!(c.scenario.is_none());
+        for (mark, problem) in marks {
+            let (line, col) = line_col(&src, src.find(mark).unwrap());
+            prop_assert!(
+                c.report.diagnostics.iter().any(|d| d.problem == problem && (d.line, d.col) == (line, col)),
+                "{problem:?} expected at {line}:{col}; got\n{}", c.report.lines().join("\n")
+            );
+        }
+    }
+}
+
+#[test]
+fn each_parser_whitespace_right_after_the_header_keeps_positions_right() {
+    // The character before every faulty line: once it moved every diagnostic to 1:1.
+    let (src, marks) = faulty();
+    for w in RON_WHITESPACE {
+        let src = src.replacen("Scenario(", &format!("Scenario({w}"), 1);
+        let c = cbm_ttx_core::scenario::compile_str("ws.ron", &src);
+        for (mark, problem) in marks {
+            let (line, col) = line_col(&src, src.find(mark).unwrap());
+            assert!(
+                c.report
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.problem == problem && (d.line, d.col) == (line, col)),
+                "{w:?}: {problem:?} expected at {line}:{col}; got\n{}",
+                c.report.lines().join("\n")
+            );
+        }
+    }
+}
+
+// ---- very long lines -----------------------------------------------------------------
+
+/// A valid generated scenario on one line, with an unknown incident at column `col`.
+fn one_line_with_error_at(col: usize) -> (String, usize) {
+    let src = cbm_ttx_core::scenario::synth::scenario_ron(3, 10, 3).replace('\n', " ");
+    let at = src.find("OpenIncident(\"inc0\")").unwrap() + "OpenIncident(".len();
+    let pad = col.saturating_sub(at + 1);
+    let src = format!(
+        "{}{}\"nope\"{}",
+        &src[..at],
+        " ".repeat(pad),
+        &src[at + "\"inc0\"".len()..]
+    );
+    let offset = src.find("\"nope\"").unwrap();
+    (src, offset)
+}
+
+#[test]
+fn errors_far_along_a_long_line_render_briefly_and_never_panic() {
+    for col in [3_000usize, 60_000, 70_000, 200_000] {
+        let (src, offset) = one_line_with_error_at(col);
+        let c = cbm_ttx_core::scenario::compile_str("long.ron", &src);
+        let d = c
+            .report
+            .diagnostics
+            .iter()
+            .find(|d| d.problem == Problem::UnknownReference)
+            .expect("reported");
+        assert_eq!((d.line, d.col), line_col(&src, offset));
+        let text = std::panic::catch_unwind(|| c.report.render(false))
+            .unwrap_or_else(|_| panic!("rendering an error at column {col} panicked"));
+        assert!(
+            text.len() < 4096,
+            "an error at column {col} rendered as {} bytes",
+            text.len()
+        );
+        assert!(
+            text.contains("\"nope\""),
+            "the excerpt must show the error:\n{text}"
+        );
+        assert!(
+            text.contains('…'),
+            "a cut excerpt shows an ellipsis:\n{text}"
+        );
+        assert!(text.contains(&format!("long.ron:1:{}", d.col)), "{text}");
+        let short = c.report.lines().join("\n");
+        assert!(short.len() < 4096, "{}", short.len());
+    }
+}
+
+#[test]
+fn a_huge_id_is_quoted_briefly() {
+    let long = "x".repeat(2_000_000);
+    let src = TUTORIAL.replace(
+        "OpenIncident(\"exchange\")",
+        &format!("OpenIncident(\"{long}\")"),
+    );
+    let c = compile_bytes("long.ron", src.as_bytes());
+    let text = c.report.render(false);
+    assert!(text.len() < 8192, "{} bytes", text.len());
+    let short = c.report.lines().join("\n");
+    assert!(short.len() < 4096, "{} bytes", short.len());
 }

@@ -3,11 +3,14 @@
 
 mod common;
 mod determinism;
+mod docs;
 mod engine;
 mod fuzz;
 mod journal;
+mod outputs;
 mod privacy;
 mod report;
 mod simulate;
+mod synth;
 mod validate;
 mod visibility;

@@ -374,3 +374,239 @@ fn starting_tension_may_name_a_ladder_step() {
     let s = crate::common::compile(&src);
     assert_eq!(s.initial_tension[0], 20);
 }
+
+// ---- issue 12: files as authors save them ---------------------------------------------
+
+/// The diagnostic of `problem`, or a panic listing what was found.
+#[track_caller]
+fn find(
+    c: &cbm_ttx_core::scenario::Compiled,
+    problem: Problem,
+) -> cbm_ttx_core::scenario::Diagnostic {
+    c.report
+        .diagnostics
+        .iter()
+        .find(|d| d.problem == problem)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {problem:?}:\n{}", c.report.lines().join("\n")))
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted_and_columns_count_after_it() {
+    // As Windows editors save UTF-8.
+    let mut bytes = "\u{FEFF}".as_bytes().to_vec();
+    bytes.extend_from_slice(TUTORIAL.as_bytes());
+    let c = compile_bytes("bom.ron", &bytes);
+    assert!(c.scenario.is_some(), "{}", c.report.lines().join("\n"));
+    let c = compile_str("bom.ron", &format!("\u{FEFF}{TUTORIAL}"));
+    assert!(c.scenario.is_some(), "{}", c.report.lines().join("\n"));
+    // A problem on the first line is at the column an editor shows (the mark is invisible).
+    let c = compile_bytes("bom.ron", "\u{FEFF}Scenario(idd: \"x\")".as_bytes());
+    let d = find(&c, Problem::Syntax);
+    assert_eq!((d.line, d.col), (1, 10), "{:?}", d);
+    // And a validation problem further down, with its excerpt.
+    let src = tweak("OpenIncident(\"exchange\")", "OpenIncident(\"exchnage\")");
+    let c = compile_str("bom.ron", &format!("\u{FEFF}{src}"));
+    let d = find(&c, Problem::UnknownReference);
+    assert_eq!(
+        (d.line, d.col),
+        line_col(&src, src.find("\"exchnage\"").unwrap())
+    );
+    assert!(
+        c.report
+            .render(false)
+            .contains(&format!("bom.ron:{}:{}", d.line, d.col))
+    );
+}
+
+/// The short form and the excerpt name the same column: characters, as editors count.
+#[track_caller]
+fn same_column_everywhere(src: &str, problem: Problem, at: &str) {
+    let c = compile_str("t.ron", src);
+    let d = find(&c, problem);
+    let offset = src.find(at).unwrap();
+    let line_start = src[..offset].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let expected_col = src[line_start..offset].chars().count() + 1;
+    assert_eq!(d.col, expected_col, "{d:?}");
+    let short = c.report.lines().join("\n");
+    assert!(
+        short.contains(&format!("t.ron:{}:{expected_col}:", d.line)),
+        "{short}"
+    );
+    let long = c.report.render(false);
+    assert!(
+        long.contains(&format!("t.ron:{}:{expected_col}]", d.line)),
+        "short form says {}:{expected_col}, the excerpt says otherwise:\n{long}",
+        d.line
+    );
+}
+
+#[test]
+fn columns_are_characters_in_the_short_form_and_the_excerpt_alike() {
+    // Cyrillic before the error on its line.
+    let src = tweak(
+        "name: {\"en\": \"Lakeland\", \"ru\": \"Лейкленд\"}",
+        "name: {\"ru\": \"Лейкленд Лейкленд\", \"xx\": \"Lakeland\"}",
+    );
+    same_column_everywhere(&src, Problem::UnknownLanguage, "\"xx\"");
+    // Emoji and CJK before the error.
+    let src = tweak(
+        "name: {\"en\": \"Lakeland\", \"ru\": \"Лейкленд\"}",
+        "name: {\"en\": \"🌊🏦 湖之国 Lakeland 👩‍💻\", \"zz\": \"Lakeland\"}",
+    );
+    same_column_everywhere(&src, Problem::UnknownLanguage, "\"zz\"");
+    // A syntax error after Cyrillic text.
+    let src = tweak(
+        "title: {\"en\": \"Round 1: the outage\", \"ru\": \"Раунд 1: сбой\"},",
+        "title: {\"en\": \"Round 1: the outage\", \"ru\": \"Раунд 1: сбой\"}, titel: 5,",
+    );
+    same_column_everywhere(&src, Problem::Syntax, "titel");
+}
+
+#[test]
+fn a_decimal_where_a_whole_number_belongs_says_so() {
+    for (from, to, number) in [
+        ("seed: 42,", "seed: 42.0,", "42"),
+        ("round_seconds: 600,", "round_seconds: 600.0,", "600"),
+        ("severity: 2,", "severity: 2.5,", "2"),
+        ("level: 20)", "level: 20.0)", "20"),
+    ] {
+        let src = tweak(from, to);
+        let c = compile_str("t.ron", &src);
+        let d = &c.report.diagnostics[0];
+        assert_eq!(d.problem, Problem::Syntax, "{to}");
+        assert!(
+            d.message.contains("whole number"),
+            "{to}: {}",
+            c.report.lines().join("\n")
+        );
+        assert!(!d.message.contains("comma"), "{to}: {}", d.message);
+        let hint = d.hint.as_deref().unwrap_or("");
+        assert!(hint.contains(&format!("`{number}`")), "{to}: {hint}");
+        assert_eq!(
+            (d.line, d.col),
+            line_col(&src, src.find(to).unwrap() + to.find(number).unwrap()),
+            "{to}"
+        );
+    }
+}
+
+#[test]
+fn quoted_words_where_fixed_words_belong_say_so() {
+    let src = tweak("languages: [en, ru]", "languages: [\"en\", \"ru\"]");
+    let c = compile_str("t.ron", &src);
+    let d = &c.report.diagnostics[0];
+    assert!(d.message.contains("without quotes"), "{}", d.message);
+    assert!(
+        d.hint
+            .as_deref()
+            .unwrap_or("")
+            .contains("languages: [en, ru]"),
+        "{:?}",
+        d.hint
+    );
+    assert_eq!(
+        (d.line, d.col),
+        line_col(&src, src.find("\"en\", \"ru\"").unwrap())
+    );
+    let src = tweak(
+        "kind: Cert, name: \"LK-CERT\"",
+        "kind: \"Cert\", name: \"LK-CERT\"",
+    );
+    let c = compile_str("t.ron", &src);
+    let d = &c.report.diagnostics[0];
+    assert!(d.message.contains("without quotes"), "{}", d.message);
+    assert!(
+        d.hint.as_deref().unwrap_or("").contains("Cert"),
+        "{:?}",
+        d.hint
+    );
+}
+
+#[test]
+fn a_missing_closing_bracket_names_the_bracket_left_open() {
+    let src = TUTORIAL.trim_end().strip_suffix(')').unwrap().to_owned();
+    let c = compile_str("t.ron", &src);
+    let d = &c.report.diagnostics[0];
+    assert_eq!(d.problem, Problem::Syntax);
+    let (line, col) = line_col(&src, src.find("Scenario(").unwrap() + "Scenario".len());
+    assert!(
+        d.message.contains(&format!("{line}:{col}")) && d.message.contains("never closed"),
+        "{}",
+        d.message
+    );
+    assert!(
+        d.hint.as_deref().unwrap_or("").contains("`)`"),
+        "{:?}",
+        d.hint
+    );
+    // An unclosed list inside.
+    let src = tweak(
+        "questions: [\n                \"What did",
+        "questions: (\n                \"What did",
+    );
+    let c = compile_str("t.ron", &src);
+    assert_eq!(c.report.diagnostics[0].problem, Problem::Syntax);
+}
+
+#[test]
+fn a_duplicate_id_says_where_the_first_one_is() {
+    let src = tweak("id: \"hillmark-police\"", "id: \"outage\"");
+    let c = compile_str("t.ron", &src);
+    let d = find(&c, Problem::DuplicateId);
+    let (line, col) = line_col(&src, src.find("\"outage\"").unwrap());
+    assert!(
+        d.message.contains(&format!("{line}:{col}")),
+        "the first \"outage\" is at {line}:{col}: {}",
+        d.message
+    );
+    assert_eq!(d.related.len(), 1, "{d:?}");
+    assert_eq!((d.related[0].line, d.related[0].col), (line, col));
+    let text = c.report.render(false);
+    assert!(text.contains("first"), "{text}");
+    // Every kind of duplicate does.
+    for (from, to) in [
+        ("id: \"hillmark\"", "id: \"lakeland\""),
+        (
+            "(id: \"interior\", kind: Interior",
+            "(id: \"mfa\", kind: Interior",
+        ),
+        ("languages: [en, ru]", "languages: [en, ru, en]"),
+    ] {
+        let c = compile_str("t.ron", &tweak(from, to));
+        let d = find(&c, Problem::DuplicateId);
+        assert_eq!(d.related.len(), 1, "{to}: {d:?}");
+        assert!(d.message.contains("first"), "{to}: {}", d.message);
+    }
+}
+
+#[test]
+fn every_problem_comes_with_a_hint() {
+    for (from, to) in [
+        ("level: 20)", "level: 140)"),
+        ("severity: 2", "severity: 9"),
+        ("actions_per_round: 3", "actions_per_round: 30"),
+        ("languages: [en, ru]", "languages: [en, ru, en]"),
+        (
+            "(id: \"interior\", kind: Interior",
+            "(id: \"mfa\", kind: Interior",
+        ),
+        (
+            "(between: (\"lakeland\", \"hillmark\"), level: 20)",
+            "(between: (\"lakeland\", \"lakeland\"), level: 20)",
+        ),
+    ] {
+        let c = compile_str("t.ron", &tweak(from, to));
+        assert!(c.report.has_errors(), "{to}");
+        for d in &c.report.diagnostics {
+            assert!(
+                d.hint.as_deref().is_some_and(|h| !h.trim().is_empty()),
+                "{to}: no hint for {}",
+                d.message
+            );
+        }
+    }
+    let c = compile_str("t.ron", &tweak("level: 20)", "level: 140)"));
+    let d = find(&c, Problem::OutOfRange);
+    assert!(d.hint.unwrap().contains("100"));
+}
