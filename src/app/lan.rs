@@ -15,6 +15,7 @@ use super::ui::participant::ParticipantInput;
 use crate::exercise::Exercise;
 use crate::net::client::{LanClient, LanClientPlugin, Status};
 use crate::net::host::{LanHost, LanHostPlugin};
+use crate::net::seats::SeatRegistry;
 use crate::net::setup::{HostOptions, host_session, resolve};
 use crate::net::{NetProtocolPlugin, transport};
 use crate::storage::DataDir;
@@ -88,13 +89,14 @@ fn host(world: &mut World, exercise: Exercise, opts: &HostOptions) {
         }
     };
     let made = match (&opts.resume, &journal) {
-        (Some(_), Some(j)) => LanHost::resume(port, j),
-        _ => LanHost::new(opts.code.clone(), port, journal.as_deref()),
+        (Some(_), Some(j)) => SeatRegistry::resume(j),
+        _ => SeatRegistry::new(opts.code.clone(), journal.as_deref()),
     };
     match made {
-        Ok(lan) => {
-            info!("hosting on UDP port {port} with join code {}", lan.code);
-            world.insert_resource(lan);
+        Ok(seats) => {
+            info!("hosting on UDP port {port} with join code {}", seats.code);
+            world.insert_resource(seats);
+            world.insert_resource(LanHost::new(port));
         }
         Err(e) => {
             if let Some(mut r) = world.get_resource_mut::<Running>() {
@@ -207,6 +209,7 @@ fn handle_lan_intents(
             Intent::CloseExercise => {
                 commands.queue(|world: &mut World| {
                     world.remove_resource::<LanHost>();
+                    world.remove_resource::<SeatRegistry>();
                     world.remove_resource::<bevy_replicon_renet::netcode::NetcodeServerTransport>();
                     world.remove_resource::<bevy_replicon_renet::RenetServer>();
                 });

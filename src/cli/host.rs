@@ -12,6 +12,7 @@ use bevy_replicon_renet::RepliconRenetPlugins;
 use crate::exercise::{Exercise, ExercisePlugin};
 use crate::net::director::{Director, DirectorPlugin};
 use crate::net::host::{LanHost, LanHostPlugin};
+use crate::net::seats::SeatRegistry;
 use crate::net::setup::host_session;
 use crate::net::{DEFAULT_PORT, HostOptions, NetProtocolPlugin, transport};
 use crate::storage;
@@ -103,23 +104,24 @@ pub fn run(args: &Args) -> i32 {
             return 1;
         }
     };
-    let host = match (&opts.resume, session.journal_path()) {
-        (Some(_), Some(j)) => LanHost::resume(port, j),
-        _ => LanHost::new(opts.code.clone(), port, session.journal_path()),
+    let seats = match (&opts.resume, session.journal_path()) {
+        (Some(_), Some(j)) => SeatRegistry::resume(j),
+        _ => SeatRegistry::new(opts.code.clone(), session.journal_path()),
     };
-    let host = match host {
-        Ok(h) => h,
+    let seats = match seats {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("host: {e}");
             return 1;
         }
     };
-    announce(&session, &host);
+    announce(&session, &seats, port);
     let mut director = Director::new(args.players);
     if opts.resume.is_some() {
         director.rejoin = Duration::from_secs(args.rejoin_seconds);
     }
-    app.insert_resource(host)
+    app.insert_resource(LanHost::new(port))
+        .insert_resource(seats)
         .insert_resource(director)
         .insert_resource(Exercise::new(session));
     match app.run() {
@@ -128,22 +130,21 @@ pub fn run(args: &Args) -> i32 {
     }
 }
 
-fn announce(session: &cbm_ttx_core::session::Session, host: &LanHost) {
+fn announce(session: &cbm_ttx_core::session::Session, seats: &SeatRegistry, port: u16) {
     println!(
-        "cbm-ttx host: \"{}\" on UDP port {}",
+        "cbm-ttx host: \"{}\" on UDP port {port}",
         session.scenario().title.en(),
-        host.port
     );
-    println!("join code: {}", host.code);
+    println!("join code: {}", seats.code);
     for ip in crate::net::local_addresses() {
         println!(
-            "participants type: cbm-ttx join {ip}:{} --code {}",
-            host.port, host.code
+            "participants type: cbm-ttx join {ip}:{port} --code {}",
+            seats.code
         );
     }
     println!(
         "control key (for a remote facilitator console): {}",
-        host.control_key
+        seats.control_key
     );
     if let Some(p) = session.journal_path() {
         println!("journal: {}", p.display());

@@ -8,6 +8,7 @@ use std::time::Duration;
 use bevy::prelude::*;
 
 use super::host::{LanHost, final_summary};
+use super::seats::SeatRegistry;
 use crate::exercise::{Exercise, ExerciseSet};
 use cbm_ttx_core::engine::{Command, Phase, Seat};
 use cbm_ttx_core::scenario::TurnOrder;
@@ -56,7 +57,7 @@ impl Plugin for DirectorPlugin {
             direct.in_set(ExerciseSet::Commands).run_if(
                 resource_exists::<Director>
                     .and_then(resource_exists::<Exercise>)
-                    .and_then(resource_exists::<LanHost>),
+                    .and_then(resource_exists::<SeatRegistry>),
             ),
         );
     }
@@ -68,7 +69,8 @@ fn direct(
     mut frames: ResMut<FrameTimes>,
     mut director: ResMut<Director>,
     mut ex: ResMut<Exercise>,
-    mut host: ResMut<LanHost>,
+    seats: Res<SeatRegistry>,
+    mut host: Option<ResMut<LanHost>>,
     mut exit: MessageWriter<AppExit>,
 ) {
     if director.done {
@@ -89,14 +91,14 @@ fn direct(
     }
     // After a resume, the participants first come back (or the wait runs out).
     let waiting = now - started < director.rejoin.as_secs_f64()
-        && !host.all_caught_up(session.events().len());
+        && !seats.all_caught_up(session.events().len());
     if waiting && st.phase() != Phase::Setup {
         if now - *last_report > 5.0 {
             *last_report = now;
-            let back = host.seated().iter().filter(|(_, on)| *on).count();
+            let back = seats.seated().iter().filter(|(_, on)| *on).count();
             println!(
                 "waiting for participants to come back: {back} of {} seats connected",
-                host.seated().len()
+                seats.seated().len()
             );
         }
         return;
@@ -112,13 +114,13 @@ fn direct(
             if now - *last_report > 5.0 {
                 *last_report = now;
                 println!(
-                    "waiting for players: {} of {} seats claimed, {} clients connected",
-                    host.seated().len(),
+                    "waiting for players: {} of {} seats claimed, {} LAN clients connected",
+                    seats.seated().len(),
                     director.players,
-                    host.clients(),
+                    host.as_ref().map(|h| h.clients()).unwrap_or(0),
                 );
             }
-            if host.seated().len() >= director.players && seated.len() >= director.players {
+            if seats.seated().len() >= director.players && seated.len() >= director.players {
                 println!("{} seat(s) claimed: starting", seated.len());
                 control(session, Command::Start);
             }
@@ -151,13 +153,15 @@ fn direct(
         Phase::Ended => {
             let ended = *director.ended.get_or_insert(now);
             // Stay until every participant has the end, or the linger runs out.
-            let everyone = host.all_caught_up(session.events().len());
+            let everyone = seats.all_caught_up(session.events().len());
             // A moment more for the transport to deliver what was queued.
             if !(everyone && now - ended > 1.0) && now - ended < director.linger.as_secs_f64() {
                 return;
             }
             director.done = true;
-            report(&mut frames, &mut host);
+            if let Some(h) = host.as_deref_mut() {
+                report(&mut frames, h);
+            }
             match session.journal_path() {
                 Some(p) => println!("journal: {}", p.display()),
                 None => println!("journal: (none)"),

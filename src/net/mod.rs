@@ -12,6 +12,7 @@ pub mod client;
 pub mod director;
 pub mod host;
 pub mod protocol;
+pub mod seats;
 pub mod setup;
 pub mod transport;
 

@@ -44,12 +44,7 @@ pub enum ClientMsg {
     Oversized { bytes: usize },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SeatInfo {
-    pub key: String,
-    pub label: String,
-    pub taken: bool,
-}
+pub use super::seats::SeatInfo;
 
 /// The host's round clock, as participants show it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

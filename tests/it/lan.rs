@@ -13,6 +13,7 @@ use cbm_ttx::exercise::{Exercise, ExercisePlugin};
 use cbm_ttx::net::client::{BotOutcome, LanClient, LanClientPlugin, Status};
 use cbm_ttx::net::director::{Director, DirectorPlugin};
 use cbm_ttx::net::host::{LanHost, LanHostPlugin};
+use cbm_ttx::net::seats::SeatRegistry;
 use cbm_ttx::net::{ClientMsg, NetProtocolPlugin};
 use cbm_ttx_core::engine::{Action, Command, EventKind, Phase, Seat};
 use cbm_ttx_core::scenario::Scenario;
@@ -45,7 +46,8 @@ fn host(scenario: std::sync::Arc<Scenario>, journal: &Path, players: usize) -> A
     let mut session = Session::start(scenario, None, 7, rec).unwrap();
     session.set_round_seconds(0).unwrap();
     app.insert_resource(Exercise::new(session))
-        .insert_resource(LanHost::new(Some(CODE.into()), 0, Some(journal)).unwrap())
+        .insert_resource(LanHost::new(0))
+        .insert_resource(SeatRegistry::new(Some(CODE.into()), Some(journal)).unwrap())
         .insert_resource(Director::new(players));
     app.finish();
     app
@@ -377,10 +379,11 @@ fn a_restarted_host_resumes_and_clients_reconnect_to_the_same_state() {
     h.insert_resource(Exercise::new(
         Session::resume(&loaded, s.clone(), None).unwrap(),
     ))
-    .insert_resource(LanHost::resume(0, &journal).unwrap());
+    .insert_resource(LanHost::new(0))
+    .insert_resource(SeatRegistry::resume(&journal).unwrap());
     h.finish();
     assert_eq!(
-        h.world().resource::<LanHost>().code,
+        h.world().resource::<SeatRegistry>().code,
         CODE,
         "same code after the restart"
     );

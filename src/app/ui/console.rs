@@ -43,6 +43,7 @@ pub fn plugin(app: &mut App) {
 
 fn draw(
     lan: Option<Res<crate::net::host::LanHost>>,
+    seats: Option<Res<crate::net::seats::SeatRegistry>>,
     mut contexts: EguiContexts,
     running: Option<ResMut<Running>>,
     exercise: Option<ResMut<Exercise>>,
@@ -75,11 +76,11 @@ fn draw(
             if let Some(p) = ex.session.journal_path() {
                 ui.label(muted(format!("· journal: {}", p.display())));
             }
-            if let Some(h) = &lan {
-                let online = h.seated().iter().filter(|(_, on)| *on).count();
+            if let (Some(h), Some(seats)) = (&lan, &seats) {
+                let online = seats.seated().iter().filter(|(_, on)| *on).count();
                 ui.label(muted(format!(
                     "· LAN: code {} on UDP {} · {} connected",
-                    h.code,
+                    seats.code,
                     h.port,
                     cbm_ttx_core::narrate::count(online, "seat", "seats")
                 )));

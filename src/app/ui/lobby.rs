@@ -11,6 +11,7 @@ use crate::app::intent::{Intent, Lobby};
 use crate::app::screen::Screen;
 use crate::exercise::Exercise;
 use crate::net::host::LanHost;
+use crate::net::seats::SeatRegistry;
 use cbm_ttx_core::engine::Seat;
 use cbm_ttx_core::narrate::{Narrator, Record};
 
@@ -25,6 +26,7 @@ fn draw(
     mut contexts: EguiContexts,
     lobby: Option<Res<Lobby>>,
     lan: Option<Res<LanHost>>,
+    registry: Option<Res<SeatRegistry>>,
     exercise: Option<Res<Exercise>>,
     mut out: MessageWriter<Intent>,
 ) -> Result {
@@ -73,7 +75,13 @@ fn draw(
                 )));
                 ui.add_space(6.0);
                 card(ui, "Participants on their own laptops", |ui| {
-                    network(ui, &n, lan.as_deref(), exercise.as_deref(), &mut intents)
+                    network(
+                        ui,
+                        &n,
+                        lan.as_deref().zip(registry.as_deref()),
+                        exercise.as_deref(),
+                        &mut intents,
+                    )
                 });
                 ui.add_space(6.0);
                 if primary(ui, true, "Start the exercise  »") {
@@ -135,11 +143,11 @@ fn settings(ui: &mut egui::Ui, lobby: &Lobby, intents: &mut Vec<Intent>) {
 fn network(
     ui: &mut egui::Ui,
     n: &Narrator,
-    lan: Option<&LanHost>,
+    lan: Option<(&LanHost, &SeatRegistry)>,
     exercise: Option<&Exercise>,
     intents: &mut Vec<Intent>,
 ) {
-    let Some(h) = lan else {
+    let Some((h, seats)) = lan else {
         ui.label(muted(
             "Let participants join from their laptops on this network (LAN, no internet needed).",
         ));
@@ -149,14 +157,18 @@ fn network(
         return;
     };
     ui.label(
-        RichText::new(format!("Join code: {}", h.code))
+        RichText::new(format!("Join code: {}", seats.code))
             .size(22.0)
             .strong()
             .color(ACCENT),
     );
     for ip in crate::net::local_addresses() {
         ui.label(
-            RichText::new(format!("cbm-ttx join {ip}:{} --code {}", h.port, h.code)).monospace(),
+            RichText::new(format!(
+                "cbm-ttx join {ip}:{} --code {}",
+                h.port, seats.code
+            ))
+            .monospace(),
         );
     }
     ui.label(muted(format!(
