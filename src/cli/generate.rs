@@ -11,23 +11,38 @@ pub struct Args {
     pub injects: usize,
     #[arg(long, default_value_t = 5)]
     pub rounds: usize,
+    /// Objectives (default: one per State, at most 60, plus one).
+    #[arg(long)]
+    pub objectives: Option<usize>,
     /// Where to write it (default: standard output).
     #[arg(long)]
     pub out: Option<PathBuf>,
 }
 
 pub fn run(args: &Args) -> i32 {
-    let text = cbm_ttx_core::scenario::synth::scenario_ron(args.states, args.injects, args.rounds);
+    use cbm_ttx_core::scenario::synth;
+    let objectives = args
+        .objectives
+        .unwrap_or_else(|| synth::default_objectives(args.states));
+    if objectives > synth::MAX_OBJECTIVES {
+        crate::errln!(
+            "generate: --objectives may be at most {}",
+            synth::MAX_OBJECTIVES
+        );
+        return 2;
+    }
+    let text =
+        synth::scenario_ron_with_objectives(args.states, args.injects, args.rounds, objectives);
     match &args.out {
-        Some(p) => match std::fs::write(p, text) {
+        Some(p) => match cbm_ttx_core::files::write_atomic(p, text.as_bytes()) {
             Ok(()) => 0,
             Err(e) => {
-                eprintln!("generate: {}: {e}", p.display());
+                crate::errln!("generate: {}: {e}", p.display());
                 1
             }
         },
         None => {
-            print!("{text}");
+            crate::out!("{text}");
             0
         }
     }

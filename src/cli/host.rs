@@ -77,7 +77,7 @@ pub fn run(args: &Args) -> i32 {
     let session = match host_session(&opts, &storage::data_dir()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("host: {e}");
+            crate::errln!("host: {e}");
             return 1;
         }
     };
@@ -100,7 +100,7 @@ pub fn run(args: &Args) -> i32 {
     let port = match transport::start_server(app.world_mut(), opts.bind) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("host: cannot listen on UDP {}: {e}", opts.bind);
+            crate::errln!("host: cannot listen on UDP {}: {e}", opts.bind);
             return 1;
         }
     };
@@ -111,7 +111,7 @@ pub fn run(args: &Args) -> i32 {
     let seats = match seats {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("host: {e}");
+            crate::errln!("host: {e}");
             return 1;
         }
     };
@@ -131,22 +131,22 @@ pub fn run(args: &Args) -> i32 {
 }
 
 fn announce(session: &cbm_ttx_core::session::Session, seats: &SeatRegistry, port: u16) {
-    println!(
+    crate::outln!(
         "cbm-ttx host: \"{}\" on UDP port {port}",
         session.scenario().title.en(),
     );
-    println!("join code: {}", seats.code);
+    crate::outln!("join code: {}", seats.code);
     for ip in crate::net::local_addresses() {
-        println!(
+        crate::outln!(
             "participants type: cbm-ttx join {ip}:{port} --code {}",
             seats.code
         );
     }
-    println!(
+    crate::outln!(
         "control key (for a remote facilitator console): {}",
         seats.control_key
     );
     if let Some(p) = session.journal_path() {
-        println!("journal: {}", p.display());
+        crate::outln!("journal: {}", p.display());
     }
 }

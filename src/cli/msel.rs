@@ -14,6 +14,10 @@ pub struct Args {
     /// Language of scenario text (en, fr, de, it, ru, es).
     #[arg(long, value_parser = crate::cli::play::parse_lang)]
     pub lang: Option<Lang>,
+    /// Leave out the UTF-8 byte-order mark (it is there so that spreadsheet programs
+    /// read Cyrillic and accents correctly).
+    #[arg(long)]
+    pub no_bom: bool,
 }
 
 pub fn run(args: &Args) -> i32 {
@@ -21,8 +25,8 @@ pub fn run(args: &Args) -> i32 {
         Ok((s, _)) => s,
         Err(e) => {
             match e.report() {
-                Some(r) => eprint!("{}", r.render(false)),
-                None => eprintln!("msel: {e}"),
+                Some(r) => crate::err!("{}", r.render(false)),
+                None => crate::errln!("msel: {e}"),
             }
             return 1;
         }
@@ -31,26 +35,27 @@ pub fn run(args: &Args) -> i32 {
         .lang
         .filter(|l| s.languages.contains(l))
         .unwrap_or(s.languages[0]);
-    let csv = match cbm_ttx_core::report::msel::csv(&s, lang) {
+    let opts = cbm_ttx_core::report::msel::Options { bom: !args.no_bom };
+    let csv = match cbm_ttx_core::report::msel::csv_with(&s, lang, &opts) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("msel: {e}");
+            crate::errln!("msel: {e}");
             return 1;
         }
     };
     match &args.out {
-        Some(p) => match std::fs::write(p, csv) {
+        Some(p) => match cbm_ttx_core::files::write_atomic(p, csv.as_bytes()) {
             Ok(()) => {
-                println!("{}", p.display());
+                crate::outln!("{}", p.display());
                 0
             }
             Err(e) => {
-                eprintln!("msel: {}: {e}", p.display());
+                crate::errln!("msel: {}: {e}", p.display());
                 1
             }
         },
         None => {
-            print!("{csv}");
+            crate::out!("{csv}");
             0
         }
     }

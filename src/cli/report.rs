@@ -28,12 +28,12 @@ pub fn run(args: &Args) -> i32 {
     let loaded = match journal::read(&args.journal) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("report: {e}");
+            crate::errln!("report: {e}");
             return 1;
         }
     };
     if let Some(t) = &loaded.torn {
-        eprintln!(
+        crate::errln!(
             "note: line {} of the journal was cut off (a crash while writing) and is left out",
             t.line
         );
@@ -42,7 +42,7 @@ pub fn run(args: &Args) -> i32 {
     let scenario = match super::scenario_of(&loaded, args.scenario.as_deref(), &how) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("report: {e}");
+            crate::errln!("report: {e}");
             return 1;
         }
     };
@@ -50,7 +50,7 @@ pub fn run(args: &Args) -> i32 {
     let game = match loaded.replay(scenario.clone()) {
         Ok(g) => g,
         Err(e) => {
-            eprintln!("report: {e}");
+            crate::errln!("report: {e}");
             return 1;
         }
     };
@@ -67,12 +67,12 @@ pub fn run(args: &Args) -> i32 {
     match report::write(&scenario, loaded.header.seed, game.events(), &out, &opts) {
         Ok(files) => {
             for f in files {
-                println!("{f}");
+                crate::outln!("{f}");
             }
             0
         }
         Err(e) => {
-            eprintln!("report: {e}");
+            crate::errln!("report: {e}");
             1
         }
     }

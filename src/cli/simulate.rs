@@ -37,7 +37,7 @@ pub fn run(args: &Args) -> i32 {
         Some(path) => match cbm_ttx_core::journal::read(path) {
             Ok(l) => Some(l),
             Err(e) => {
-                eprintln!("simulate: {e}");
+                crate::errln!("simulate: {e}");
                 return 1;
             }
         },
@@ -52,7 +52,7 @@ pub fn run(args: &Args) -> i32 {
             match super::scenario_of(l, given.as_deref(), &how) {
                 Ok(s) => (*s).clone(),
                 Err(e) => {
-                    eprintln!("simulate: {e}");
+                    crate::errln!("simulate: {e}");
                     return 1;
                 }
             }
@@ -61,10 +61,10 @@ pub fn run(args: &Args) -> i32 {
             Ok((s, _)) => s,
             Err(e) => {
                 match e.report() {
-                    Some(r) => eprint!("{}", r.render(false)),
-                    None => eprintln!("{e}"),
+                    Some(r) => crate::err!("{}", r.render(false)),
+                    None => crate::errln!("{e}"),
                 }
-                eprintln!(
+                crate::errln!(
                     "cannot simulate: fix the scenario first (cbm-ttx validate {})",
                     path.display()
                 );
@@ -72,7 +72,7 @@ pub fn run(args: &Args) -> i32 {
             }
         },
         (None, None) => {
-            eprintln!("simulate: give a scenario file, or --from JOURNAL --round N");
+            crate::errln!("simulate: give a scenario file, or --from JOURNAL --round N");
             return 1;
         }
     };
@@ -82,7 +82,7 @@ pub fn run(args: &Args) -> i32 {
             match cbm_ttx_core::engine::history::before_round(&recorded, round) {
                 Some(cut) => Some(cut.to_vec()),
                 None => {
-                    eprintln!(
+                    crate::errln!(
                         "simulate: round {round} never opened in {} (it reaches round {})",
                         l.path.display(),
                         cbm_ttx_core::engine::history::last_round(&recorded)
@@ -99,12 +99,18 @@ pub fn run(args: &Args) -> i32 {
     } else {
         args.policy.clone()
     };
+    let journal_suffix = args
+        .journal_dir
+        .as_deref()
+        .map(|d| sim::batch::free_journal_suffix(d, &scenario.id, &policies, args.runs))
+        .unwrap_or_default();
     let scenario = Arc::new(scenario);
     let opts = sim::Options {
         runs: args.runs,
         seed,
         policies,
         journal_dir: args.journal_dir.as_deref(),
+        journal_suffix,
         source: args.scenario.clone(),
         source_text: args
             .scenario
@@ -117,26 +123,32 @@ pub fn run(args: &Args) -> i32 {
     match sim::simulate(scenario.clone(), &opts) {
         Ok(summaries) => {
             if let (Some(l), Some(round)) = (&record, args.round) {
-                println!(
+                crate::outln!(
                     "continuing {} from the start of round {round}",
                     l.path.display()
                 );
             }
-            print!("{}", sim::render(&scenario, &summaries, seed));
+            crate::out!("{}", sim::render(&scenario, &summaries, seed));
             // Timing goes to stderr: stdout is the same bytes for the same arguments.
             let games = args.runs * opts.policies.len();
             let secs = started.elapsed().as_secs_f64();
-            eprintln!(
+            crate::errln!(
                 "{games} exercises in {secs:.2} s ({:.0}/s)",
                 games as f64 / secs.max(1e-9)
             );
             if let Some(dir) = &args.journal_dir {
-                eprintln!("journals written to {}", dir.display());
+                match opts.journal_suffix.as_str() {
+                    "" => crate::errln!("journals written to {}", dir.display()),
+                    s => crate::errln!(
+                        "journals written to {} (earlier runs are there too: these names end in {s})",
+                        dir.display()
+                    ),
+                }
             }
             0
         }
         Err(e) => {
-            eprintln!("simulate: {e}");
+            crate::errln!("simulate: {e}");
             1
         }
     }

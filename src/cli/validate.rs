@@ -24,7 +24,7 @@ pub fn run(args: &Args) -> i32 {
         let bytes = match read_limited(path) {
             Ok(b) => b,
             Err(e) => {
-                println!("{shown}: cannot read: {e}");
+                crate::outln!("{shown}: cannot read: {e}");
                 failed = true;
                 continue;
             }
@@ -33,12 +33,12 @@ pub fn run(args: &Args) -> i32 {
         let report = &compiled.report;
         if args.short {
             for line in report.lines() {
-                println!("{line}");
+                crate::outln!("{line}");
             }
         } else {
-            print!("{}", report.render(color));
+            crate::out!("{}", report.render(color));
         }
-        println!("{}", report.summary());
+        crate::outln!("{}", report.summary());
         failed |= report.has_errors();
     }
     i32::from(failed)

@@ -45,6 +45,8 @@ pub struct LanClient {
     /// The seat we ask for (key), if any.
     pub wanted: Option<String>,
     pub token: Option<String>,
+    /// The facilitator's credential: connect as exercise control.
+    pub control_key: Option<String>,
     pub status: Status,
     pub seat: Option<Seat>,
     /// What our seat knows: the public scenario, the events we saw, what they disclosed.
@@ -89,6 +91,7 @@ impl LanClient {
             name,
             wanted,
             token: None,
+            control_key: None,
             status: Status::Connecting,
             seat: None,
             view: None,
@@ -230,7 +233,7 @@ fn say_hello(
         name: client.name.clone(),
         seat: client.wanted.clone(),
         token: client.token.clone(),
-        control_key: None,
+        control_key: client.control_key.clone(),
     });
 }
 

@@ -66,11 +66,17 @@ pub struct LanHost {
     last_summary: f64,
     /// Host-side latency of network commands: received → events journaled (seconds).
     pub handling: Vec<f64>,
+    /// Clients turned away, to disconnect once their answer has had time to leave.
+    kicks: Vec<(Entity, f64)>,
+    /// How long a turned-away client keeps its connection (seconds).
+    pub kick_after: f64,
 }
 
 impl LanHost {
     pub fn new(port: u16) -> LanHost {
         LanHost {
+            kicks: Vec::new(),
+            kick_after: 1.0,
             port,
             peers: HashMap::new(),
             stats: Stats::default(),
@@ -171,6 +177,13 @@ fn receive(
     time: Res<Time<Real>>,
 ) {
     let now = time.elapsed_secs_f64();
+    host.kicks.retain(|(client, at)| {
+        let due = *at <= now;
+        if due {
+            kick.write(DisconnectRequest { client: *client });
+        }
+        !due
+    });
     for FromClient { client_id, message } in inbox.read() {
         let Some(client) = client_id.entity() else {
             continue;
@@ -245,7 +258,8 @@ fn receive(
                         }
                         send(&mut out, client, ServerMsg::Denied { reason });
                         // Turned away: let the answer go out, then close the connection.
-                        kick.write(DisconnectRequest { client });
+                        let at = now + host.kick_after;
+                        host.kicks.push((client, at));
                     }
                 }
                 ClientMsg::Act { cmd } => match seats.held_by(Conn::Udp(client)).map(|(s, _)| s) {

@@ -267,3 +267,91 @@ fn an_invalid_scenario_is_not_simulated() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("severity"));
 }
+
+/// Every command that writes to standard output stops quietly when the reader goes
+/// away (`cbm-ttx validate scenarios/*.ron | head -1`).
+#[test]
+fn a_closed_output_ends_every_command_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let (journal, _) = named_game(dir.path());
+    let report_out = dir.path().join("r");
+    let journal = journal.to_str().unwrap().to_owned();
+    let runs: Vec<Vec<&str>> = vec![
+        vec![
+            "validate",
+            "scenarios/cascade.ron",
+            "scenarios/tutorial.ron",
+        ],
+        vec!["validate", "--short", "scenarios/cascade.ron"],
+        vec!["simulate", "scenarios/tutorial.ron", "--runs", "5"],
+        vec!["msel", "scenarios/cascade.ron"],
+        vec!["generate", "--states", "5", "--injects", "20"],
+        vec!["report", &journal, "--out", report_out.to_str().unwrap()],
+    ];
+    for args in runs {
+        let mut child = Command::new(exe())
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before the command writes anything.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(141), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn simulate_twice_into_one_directory_keeps_both_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        Command::new(exe())
+            .args([
+                "simulate",
+                "scenarios/tutorial.ron",
+                "--runs",
+                "2",
+                "--policy",
+                "silent",
+                "--journal-dir",
+            ])
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(first.status.success());
+    let second = run();
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(second.status.success(), "{err}");
+    assert!(err.contains("-run2"), "{err}");
+    let count = std::fs::read_dir(dir.path()).unwrap().count();
+    assert_eq!(count, 4, "both runs kept, none overwritten");
+}
+
+#[test]
+fn generate_makes_the_objectives_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("big.ron");
+    let r = Command::new(exe())
+        .args([
+            "generate",
+            "--states",
+            "12",
+            "--injects",
+            "40",
+            "--objectives",
+            "17",
+            "--out",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let (s, _) = cbm_ttx_core::scenario::load(&out).unwrap();
+    assert_eq!(s.objectives.len(), 17);
+    assert_eq!(s.states.len(), 12);
+}

@@ -9,6 +9,7 @@ use bevy::state::app::StatesPlugin;
 use bevy_replicon::prelude::*;
 use bevy_replicon::test_app::ServerTestAppExt;
 
+use bevy_replicon::prelude::DisconnectRequest;
 use cbm_ttx::exercise::{Exercise, ExercisePlugin};
 use cbm_ttx::net::client::{BotOutcome, LanClient, LanClientPlugin, Status};
 use cbm_ttx::net::director::{Director, DirectorPlugin};
@@ -404,6 +405,450 @@ fn a_restarted_host_resumes_and_clients_reconnect_to_the_same_state() {
     );
 }
 
+/// Let messages flow, one client at a time: the host takes each client's messages in
+/// a frame of their own, in the order of `clients`, and every deliberation is first
+/// seen by the first client (so the States act in order, as `simulate` plays them).
+fn pump_in_turn(host: &mut App, clients: &mut [&mut App], frames: usize) {
+    let deliberating = |h: &App| session(h).situation().phase() == Phase::Deliberation;
+    for _ in 0..frames {
+        host.update();
+        let before = deliberating(host);
+        for c in clients.iter_mut() {
+            host.exchange_with_client(c);
+            c.update();
+            host.exchange_with_client(c);
+            host.update();
+            if deliberating(host) && !before {
+                break;
+            }
+        }
+    }
+}
+
+/// Every message a client received, as JSON (what crossed the network to it).
+#[derive(Resource, Default)]
+struct Received(Vec<String>);
+
+fn record(mut inbox: MessageReader<cbm_ttx::net::ServerMsg>, mut log: ResMut<Received>) {
+    for m in inbox.read() {
+        log.0.push(serde_json::to_string(m).unwrap());
+    }
+}
+
+fn recording(mut app: App) -> App {
+    app.init_resource::<Received>().add_systems(
+        PreUpdate,
+        record.after(bevy_replicon::client::ClientSystems::Receive),
+    );
+    app
+}
+
+/// Clients the host asked its transport to disconnect.
+#[derive(Resource, Default)]
+struct Kicked(Vec<Entity>);
+
+fn watch_kicks(mut kicks: MessageReader<DisconnectRequest>, mut log: ResMut<Kicked>) {
+    log.0.extend(kicks.read().map(|k| k.client));
+}
+
+/// Note which clients the host disconnects (and disconnect them without delay).
+fn watching_kicks(mut host: App) -> App {
+    host.init_resource::<Kicked>()
+        .add_systems(Last, watch_kicks);
+    host.world_mut().resource_mut::<LanHost>().kick_after = 0.0;
+    host
+}
+
+/// Did the host disconnect this client (after telling it why)?
+fn kicked(host: &mut App, client: &App) -> bool {
+    for _ in 0..3 {
+        host.update();
+    }
+    let id = **client
+        .world()
+        .resource::<bevy_replicon::test_app::TestClientEntity>();
+    host.world().resource::<Kicked>().0.contains(&id)
+}
+
+#[test]
+fn the_control_key_opens_the_console_and_a_wrong_one_is_turned_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = tutorial();
+    let mut h = watching_kicks(host(s.clone(), &dir.path().join("j.jsonl"), 9));
+    let key = h.world().resource::<SeatRegistry>().control_key.clone();
+    let mut wrong = client(CODE, None, None);
+    wrong.world_mut().resource_mut::<LanClient>().control_key = Some("not-the-key".into());
+    h.connect_client(&mut wrong);
+    pump(&mut h, &mut [&mut wrong], 4);
+    assert!(matches!(&lan(&wrong).status, Status::Denied(r) if r.contains("wrong control key")));
+    assert!(kicked(&mut h, &wrong), "a refused client is disconnected");
+    let mut a = client(CODE, Some("lakeland"), None);
+    let mut control = client(CODE, None, None);
+    control.world_mut().resource_mut::<LanClient>().control_key = Some(key);
+    h.connect_client(&mut a);
+    h.connect_client(&mut control);
+    pump(&mut h, &mut [&mut a, &mut control], 4);
+    assert_eq!(lan(&control).seat, Some(Seat::Control));
+    // Control holds the whole scenario and may run the exercise.
+    assert!(
+        !lan(&control)
+            .view
+            .as_ref()
+            .unwrap()
+            .scenario()
+            .facts
+            .is_empty()
+    );
+    let lakeland = Seat::State(state(&s, "lakeland"));
+    act(&mut control, Command::FreeSeat { seat: lakeland });
+    pump(&mut h, &mut [&mut a, &mut control], 4);
+    assert!(
+        matches!(&lan(&a).status, Status::Choosing { reason: Some(r), .. } if r.contains("freed"))
+    );
+    // A participant cannot.
+    let mut b = client(CODE, Some("hillmark"), None);
+    h.connect_client(&mut b);
+    pump(&mut h, &mut [&mut b], 4);
+    let hillmark = Seat::State(state(&s, "hillmark"));
+    act(&mut b, Command::FreeSeat { seat: hillmark });
+    pump(&mut h, &mut [&mut b], 3);
+    assert!(lan(&b).refused.is_some());
+    assert!(session(&h).situation().seats().contains_key(&hillmark));
+}
+
+#[test]
+fn a_state_and_its_bodies_are_never_held_by_two_clients() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = host(cascade(), &dir.path().join("j.jsonl"), 9);
+    let mut whole = client(CODE, Some("ardenia"), None);
+    let mut cert = client(CODE, Some("ardenia/cert"), None);
+    let mut borovia_cert = client(CODE, Some("borovia/cert"), None);
+    let mut borovia = client(CODE, Some("borovia"), None);
+    for c in [&mut whole, &mut cert, &mut borovia_cert, &mut borovia] {
+        h.connect_client(c);
+    }
+    pump(
+        &mut h,
+        &mut [&mut whole, &mut cert, &mut borovia_cert, &mut borovia],
+        6,
+    );
+    assert_eq!(lan(&whole).status, Status::Seated);
+    assert!(
+        matches!(&lan(&cert).status, Status::Choosing { reason: Some(r), .. } if r.contains("cannot be taken while"))
+    );
+    assert_eq!(lan(&borovia_cert).status, Status::Seated);
+    assert!(
+        matches!(&lan(&borovia).status, Status::Choosing { seats, .. }
+        if seats.iter().any(|s| s.key == "borovia" && s.taken))
+    );
+    assert_eq!(session(&h).situation().seats().len(), 2);
+}
+
+#[test]
+fn a_seated_client_cannot_take_a_second_seat_and_a_repeated_hello_claims_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = host(tutorial(), &dir.path().join("j.jsonl"), 9);
+    let mut a = client(CODE, Some("lakeland"), None);
+    h.connect_client(&mut a);
+    // The answer is slow: the client says hello twice before it comes.
+    a.update();
+    let again = cbm_ttx::net::ClientMsg::Hello {
+        protocol: cbm_ttx::net::protocol::PROTOCOL_VERSION,
+        code: CODE.into(),
+        name: "Tester".into(),
+        seat: Some("lakeland".into()),
+        token: None,
+        control_key: None,
+    };
+    a.world_mut().write_message(again.clone());
+    pump(&mut h, &mut [&mut a], 4);
+    assert_eq!(lan(&a).status, Status::Seated);
+    assert_eq!(
+        session(&h).situation().seats().len(),
+        1,
+        "one seat, not two"
+    );
+    let token = lan(&a).token.clone();
+    // Asking for another seat while holding one is refused; the first stays.
+    let mut other = again;
+    if let cbm_ttx::net::ClientMsg::Hello { seat, .. } = &mut other {
+        *seat = Some("hillmark".into());
+    }
+    a.world_mut().write_message(other);
+    pump(&mut h, &mut [&mut a], 4);
+    assert_eq!(session(&h).situation().seats().len(), 1);
+    let seats = h.world().resource::<SeatRegistry>().seated();
+    assert_eq!(seats, vec![("lakeland".to_owned(), true)]);
+    assert_eq!(lan(&a).token, token);
+}
+
+#[test]
+fn junk_is_counted_refused_clients_are_dropped_and_throttled_ones_are_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = watching_kicks(host(tutorial(), &dir.path().join("j.jsonl"), 9));
+    let mut wrong = client("NOPE00", Some("lakeland"), None);
+    let mut a = client(CODE, Some("lakeland"), None);
+    h.connect_client(&mut wrong);
+    h.connect_client(&mut a);
+    pump(&mut h, &mut [&mut wrong, &mut a], 4);
+    assert!(
+        matches!(&lan(&wrong).status, Status::Denied(_)),
+        "told why first"
+    );
+    assert!(kicked(&mut h, &wrong));
+    for _ in 0..300 {
+        act(&mut a, Command::Ready);
+    }
+    pump(&mut h, &mut [&mut a], 2);
+    assert!(stats(&h).flooded >= 200);
+    assert!(
+        lan(&a)
+            .refused
+            .as_deref()
+            .is_some_and(|r| r.contains("too many messages")),
+        "{:?}",
+        lan(&a).refused
+    );
+    assert_eq!(
+        lan(&a).status,
+        Status::Seated,
+        "a throttled client keeps its seat"
+    );
+}
+
+#[test]
+fn a_damaged_side_file_stops_a_resume_instead_of_changing_the_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    drop(host(tutorial(), &journal, 9));
+    let side = cbm_ttx::net::seats::side_file(&journal);
+    let good = std::fs::read(&side).unwrap();
+    assert!(SeatRegistry::resume(&journal).is_ok());
+    for damaged in [&good[..good.len() / 2], b"", b"{\"code\": \"\"}"] {
+        std::fs::write(&side, damaged).unwrap();
+        let err = SeatRegistry::resume(&journal).unwrap_err().to_string();
+        assert!(
+            err.contains(".host.json") && err.contains("cannot be read"),
+            "{err}"
+        );
+    }
+    std::fs::remove_file(&side).unwrap();
+    assert!(SeatRegistry::resume(&journal).is_err());
+}
+
+#[test]
+fn a_resumed_host_waits_for_its_participants_and_they_get_the_end() {
+    use cbm_ttx::net::seats::{Answer, Conn, Hello};
+    let dir = tempfile::tempdir().unwrap();
+    let s = tutorial();
+    let journal = dir.path().join("j.jsonl");
+    // An exercise at the debrief of its last round, two seats with tokens.
+    let tokens: Vec<String> = {
+        let rec = Recording {
+            path: Some(journal.clone()),
+            ..Default::default()
+        };
+        let mut session = Session::start(s.clone(), None, 3, rec).unwrap();
+        let mut seats = SeatRegistry::new(Some(CODE.into()), Some(&journal)).unwrap();
+        let mut tokens = Vec::new();
+        for (n, key) in ["lakeland", "hillmark"].into_iter().enumerate() {
+            let hello = Hello {
+                code: CODE,
+                name: "Team",
+                seat: Some(key),
+                ..Default::default()
+            };
+            match seats.hello(Conn::Web(n as u64), hello, &mut session) {
+                Answer::Seated { token, .. } => tokens.push(token),
+                other => panic!("{other:?}"),
+            }
+        }
+        session.command(Seat::Control, Command::Start).unwrap();
+        cbm_ttx_core::sim::batch::play_rounds_until(&mut session, Policy::Cooperative, 2);
+        session
+            .command(Seat::Control, Command::CloseDeliberation)
+            .unwrap();
+        assert_eq!(session.situation().phase(), Phase::Debrief);
+        tokens
+        // The host dies here.
+    };
+    let loaded = cbm_ttx_core::journal::read(&journal).unwrap();
+    let mut h = base();
+    h.add_plugins((LanHostPlugin, DirectorPlugin));
+    let mut director = Director::new(2);
+    director.rejoin = std::time::Duration::from_secs(60);
+    h.insert_resource(Exercise::new(
+        Session::resume(&loaded, s.clone(), None).unwrap(),
+    ))
+    .insert_resource(LanHost::new(0))
+    .insert_resource(SeatRegistry::resume(&journal).unwrap())
+    .insert_resource(director);
+    h.finish();
+    for _ in 0..30 {
+        h.update();
+    }
+    assert_eq!(
+        session(&h).situation().phase(),
+        Phase::Debrief,
+        "no end while nobody is back"
+    );
+    let mut clients: Vec<App> = tokens
+        .iter()
+        .map(|t| {
+            let mut c = client(CODE, None, Some(Policy::Cooperative));
+            c.world_mut().resource_mut::<LanClient>().token = Some(t.clone());
+            c
+        })
+        .collect();
+    h.connect_client(&mut clients[0]);
+    {
+        let mut refs: Vec<&mut App> = clients.iter_mut().take(1).collect();
+        pump(&mut h, &mut refs, 10);
+    }
+    assert_eq!(
+        session(&h).situation().phase(),
+        Phase::Debrief,
+        "one is still away"
+    );
+    h.connect_client(&mut clients[1]);
+    let mut refs: Vec<&mut App> = clients.iter_mut().collect();
+    pump(&mut h, &mut refs, 20);
+    assert_eq!(session(&h).situation().phase(), Phase::Ended);
+    for c in &clients {
+        assert_eq!(
+            lan(c).view.as_ref().unwrap().phase,
+            Phase::Ended,
+            "it got the end"
+        );
+        assert_eq!(
+            c.world().get_resource::<BotOutcome>(),
+            Some(&BotOutcome::Finished)
+        );
+    }
+}
+
+/// Five bot clients over the network make exactly the choices the same bots make in
+/// `simulate`: they decide from the same seat views, with the same seeds.
+#[test]
+fn bots_decide_the_same_over_the_network_as_in_simulate() {
+    let s = cascade();
+    for policy in [Policy::Cooperative, Policy::Random, Policy::Hawkish] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = host(s.clone(), &dir.path().join("j.jsonl"), 5);
+        let keys: Vec<String> = s.state_ids().map(|st| Seat::State(st).key(&s)).collect();
+        let mut clients: Vec<App> = keys
+            .iter()
+            .map(|k| client(CODE, Some(k), Some(policy)))
+            .collect();
+        // Claims in State order, one per frame, as simulate seats them; each State's
+        // actions reach the host in State order too, as simulate stages them.
+        for c in clients.iter_mut() {
+            h.connect_client(c);
+        }
+        let mut refs: Vec<&mut App> = clients.iter_mut().collect();
+        pump_in_turn(&mut h, &mut refs, 120);
+        assert_eq!(session(&h).situation().phase(), Phase::Ended, "{policy:?}");
+        let mut g = cbm_ttx_core::engine::Game::new(s.clone(), 7);
+        for st in s.state_ids() {
+            g.handle(
+                Seat::Control,
+                Command::TakeSeat {
+                    seat: Seat::State(st),
+                    name: "Tester".into(),
+                },
+            )
+            .unwrap();
+        }
+        g.handle(Seat::Control, Command::Start).unwrap();
+        cbm_ttx_core::sim::batch::play_rounds(&mut g, policy);
+        let (net, sim) = (session(&h).events(), g.events());
+        if let Some(k) = net.iter().zip(sim).position(|(a, b)| a != b) {
+            panic!(
+                "{policy:?}: event {k} differs:\nnetwork {:?}\nsimulate {:?}\nbefore: {:?}",
+                net[k],
+                sim[k],
+                &net[k.saturating_sub(3)..k]
+            );
+        }
+        assert_eq!(net.len(), sim.len(), "{policy:?}");
+    }
+}
+
+/// Every byte a LAN client receives, over whole bot games of the reference scenario
+/// with a unique marker in every private text and id: a marker reaches a seat only in
+/// the message that carries the event disclosing it to that seat.
+#[test]
+fn no_private_text_reaches_a_lan_client_outside_its_disclosures() {
+    let (s, markers) = marked();
+    let seats = [
+        "ardenia",
+        "borovia",
+        "corvinia/cert",
+        "corvinia/mfa",
+        "dalmora",
+        "eskeland",
+    ];
+    for policy in [Policy::Cooperative, Policy::Random] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = host(s.clone(), &dir.path().join("j.jsonl"), seats.len());
+        let mut clients: Vec<App> = seats
+            .iter()
+            .map(|k| recording(client(CODE, Some(k), Some(policy))))
+            .collect();
+        for c in clients.iter_mut() {
+            h.connect_client(c);
+        }
+        let mut refs: Vec<&mut App> = clients.iter_mut().collect();
+        pump(&mut h, &mut refs, 150);
+        assert_eq!(session(&h).situation().phase(), Phase::Ended);
+        let mut disclosed = 0;
+        for (c, key) in clients.iter().zip(seats) {
+            let seat = Seat::parse(key, &s).unwrap();
+            for msg in &c.world().resource::<Received>().0 {
+                let found = found_markers(msg, &markers);
+                if found.is_empty() {
+                    continue;
+                }
+                let parsed: cbm_ttx::net::ServerMsg = serde_json::from_str(msg).unwrap();
+                let cbm_ttx::net::ServerMsg::Events {
+                    events,
+                    disclosures,
+                    ..
+                } = parsed
+                else {
+                    panic!("{key}: private text outside an event: {found:?} in {msg:.300}");
+                };
+                for (m, owner) in found {
+                    assert_ne!(owner, Owner::Never, "{key}: {m}");
+                    let carried = events.iter().zip(&disclosures).any(|(e, ds)| {
+                        e.audience.includes(seat)
+                            && ds.iter().any(|d| {
+                                let o = match d {
+                                    cbm_ttx_core::engine::Disclosure::Fact(f, _) => Owner::Fact(*f),
+                                    cbm_ttx_core::engine::Disclosure::Inject(i, _) => {
+                                        Owner::Inject(*i)
+                                    }
+                                    cbm_ttx_core::engine::Disclosure::Incident(i, _) => {
+                                        Owner::Incident(*i)
+                                    }
+                                    cbm_ttx_core::engine::Disclosure::Round(r, _) => {
+                                        Owner::Round(*r)
+                                    }
+                                };
+                                o == owner
+                                    && cbm_ttx_core::engine::disclose::disclose(&s, seat, e)
+                                        .contains(d)
+                            })
+                    });
+                    assert!(carried, "{key}: {m} ({owner:?}) arrived without its event");
+                    disclosed += 1;
+                }
+            }
+        }
+        assert!(disclosed > 100, "{disclosed}");
+    }
+}
+
 mod processes {
     //! The real thing on loopback: `host --headless` and `join --bot` processes.
 
@@ -556,5 +1001,167 @@ mod processes {
         let (code, _, err) = wait(c, 30);
         assert_ne!(code, 0);
         assert!(err.contains("cannot reach the host"), "{err}");
+    }
+
+    /// A host's stdout, line by line, as it comes.
+    fn lines(child: &mut Child) -> std::sync::mpsc::Receiver<String> {
+        use std::io::BufRead;
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for l in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(l).is_err() {
+                    break;
+                }
+            }
+        });
+        rx
+    }
+
+    fn wait_for(rx: &std::sync::mpsc::Receiver<String>, what: &str, secs: u64) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() < deadline {
+            if let Ok(l) = rx.recv_timeout(Duration::from_millis(100))
+                && l.contains(what)
+            {
+                return l;
+            }
+        }
+        panic!("no line with {what:?} within {secs} s");
+    }
+
+    /// A bot that crashes takes its own seat back when restarted; on a headless host,
+    /// control frees a seat over the network so someone else can take it.
+    #[test]
+    fn a_restarted_bot_keeps_its_seat_and_control_frees_seats_on_a_headless_host() {
+        let data = tempfile::tempdir().unwrap();
+        let port = free_port().to_string();
+        let addr = format!("127.0.0.1:{port}");
+        let mut host = spawn(
+            &[
+                "host",
+                "scenarios/tutorial.ron",
+                "--headless",
+                "--players",
+                "2",
+                "--code",
+                "BOTS01",
+                "--port",
+                &port,
+                "--bind",
+                "127.0.0.1",
+            ],
+            data.path(),
+        );
+        let out = lines(&mut host);
+        let key_line = wait_for(&out, "control key", 10);
+        let key = key_line.rsplit(' ').next().unwrap().to_owned();
+        let bot = |name: &str, seat: &str| {
+            spawn(
+                &[
+                    "join",
+                    &addr,
+                    "--code",
+                    "BOTS01",
+                    "--bot",
+                    "cooperative",
+                    "--seat",
+                    seat,
+                    "--name",
+                    name,
+                ],
+                data.path(),
+            )
+        };
+        // Alpha takes Lakeland, then its process dies.
+        let mut alpha = bot("Alpha", "lakeland");
+        let tokens = data.path().join("bot-tokens.json");
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while !std::fs::read_to_string(&tokens).is_ok_and(|t| t.contains("Alpha")) {
+            assert!(Instant::now() < deadline, "the bot kept no token");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        alpha.kill().unwrap();
+        alpha.wait().unwrap();
+        // Restarted, it is Lakeland again (not "taken").
+        let alpha = bot("Alpha", "lakeland");
+        std::thread::sleep(Duration::from_millis(800));
+        // Control frees Hillmark (nobody there yet: refused with a reason), then...
+        let free = |seat: &str| {
+            spawn(
+                &[
+                    "join",
+                    &addr,
+                    "--code",
+                    "BOTS01",
+                    "--control-key",
+                    &key,
+                    "--free",
+                    seat,
+                ],
+                data.path(),
+            )
+        };
+        let (code, _, err) = wait(free("hillmark"), 20);
+        assert_ne!(code, 0);
+        assert!(err.contains("nobody sits in that seat"), "{err}");
+        // ...a wrong key is turned away...
+        let wrong = spawn(
+            &[
+                "join",
+                &addr,
+                "--code",
+                "BOTS01",
+                "--control-key",
+                "nope",
+                "--free",
+                "lakeland",
+            ],
+            data.path(),
+        );
+        let (code, _, err) = wait(wrong, 20);
+        assert_ne!(code, 0);
+        assert!(err.contains("wrong control key"), "{err}");
+        // Beta takes Hillmark and the exercise runs to the end.
+        let beta = bot("Beta", "hillmark");
+        let (ca, oa, ea) = wait(alpha, 60);
+        let (cb, ob, eb) = wait(beta, 60);
+        assert_eq!(ca, 0, "{oa}{ea}");
+        assert_eq!(cb, 0, "{ob}{eb}");
+        assert!(oa.contains("lakeland: the exercise ended"), "{oa}");
+        let status = host.wait().unwrap();
+        assert!(status.success());
+    }
+
+    #[test]
+    fn a_damaged_side_file_stops_host_resume_with_a_clear_message() {
+        let data = tempfile::tempdir().unwrap();
+        let journal = data.path().join("j.jsonl");
+        {
+            let rec = cbm_ttx_core::session::Recording {
+                path: Some(journal.clone()),
+                ..Default::default()
+            };
+            cbm_ttx_core::session::Session::start(crate::common::tutorial(), None, 1, rec).unwrap();
+        }
+        std::fs::write(cbm_ttx::net::seats::side_file(&journal), b"{ torn").unwrap();
+        let port = free_port().to_string();
+        let h = spawn(
+            &[
+                "host",
+                "--headless",
+                "--resume",
+                journal.to_str().unwrap(),
+                "--port",
+                &port,
+            ],
+            data.path(),
+        );
+        let (code, out, err) = wait(h, 20);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(
+            err.contains(".host.json") && err.contains("lock every participant out"),
+            "{err}"
+        );
     }
 }

@@ -700,36 +700,10 @@ impl Writer {
     }
 }
 
-/// Write a whole file atomically: a temporary file beside it, synced, then renamed
-/// over it (and the directory synced), so a crash leaves the old file or the new one,
-/// never a part. Used for the host's side file and reports as well.
+/// Write a whole file atomically ([`crate::files::write_atomic`]), naming the file
+/// in the error.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), JournalError> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp_name = path.file_name().unwrap_or_default().to_owned();
-    tmp_name.push(format!(".tmp-{}", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    let result = (|| {
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)?;
-        // Persist the rename itself (best effort: not every platform opens directories).
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io(path))
+    crate::files::write_atomic(path, bytes).map_err(io(path))
 }
 
 /// Move a torn tail to `<journal>.torn` and cut it from the journal.

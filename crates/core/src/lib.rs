@@ -11,6 +11,7 @@
 
 pub mod clock;
 pub mod engine;
+pub mod files;
 pub mod journal;
 pub mod narrate;
 pub mod report;

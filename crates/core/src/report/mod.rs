@@ -3,7 +3,6 @@
 //! rendered twice, as self-contained HTML (with an SVG chart) and as Markdown.
 
 pub mod anonymise;
-pub mod atomic;
 pub mod chart;
 pub mod html;
 pub mod markdown;
@@ -13,7 +12,7 @@ pub mod words;
 
 use std::path::Path;
 
-pub use atomic::write_atomic;
+pub use crate::files::write_atomic;
 
 use crate::engine::Event;
 use crate::scenario::{Lang, Scenario};

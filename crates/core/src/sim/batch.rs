@@ -201,11 +201,43 @@ pub struct Options<'a> {
     pub policies: Vec<Policy>,
     /// Journal every game into this directory (one file per game).
     pub journal_dir: Option<&'a Path>,
+    /// Added to each journal's name (see [`free_journal_suffix`]).
+    pub journal_suffix: String,
     /// The scenario file and its text, recorded in those journals.
     pub source: Option<std::path::PathBuf>,
     pub source_text: Option<String>,
     /// Continue from this record (a journal cut at a round) instead of from the start.
     pub start: Option<&'a [Event]>,
+}
+
+/// The file name of one simulated game's journal.
+pub fn journal_name(scenario_id: &str, policy: Policy, run: usize, suffix: &str) -> String {
+    format!("{scenario_id}-{}-{run:05}{suffix}.jsonl", policy.name())
+}
+
+/// A suffix that gives every journal of this batch a name not yet taken in `dir`:
+/// empty for the first batch, `-run2`, `-run3`... for later ones (a journal is never
+/// overwritten).
+pub fn free_journal_suffix(
+    dir: &Path,
+    scenario_id: &str,
+    policies: &[Policy],
+    runs: usize,
+) -> String {
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                String::new()
+            } else {
+                format!("-run{n}")
+            }
+        })
+        .find(|suffix| {
+            policies.iter().all(|p| {
+                (0..runs).all(|i| !dir.join(journal_name(scenario_id, *p, i, suffix)).exists())
+            })
+        })
+        .unwrap_or_default()
 }
 
 /// A game standing where a recorded one was cut; the seed drives what follows.
@@ -246,7 +278,7 @@ pub fn simulate(
             let seed = run_seed(opts.seed, i);
             let path = opts
                 .journal_dir
-                .map(|dir| dir.join(format!("{}-{}-{:05}.jsonl", scenario.id, policy.name(), i)));
+                .map(|dir| dir.join(journal_name(&scenario.id, *policy, i, &opts.journal_suffix)));
             let game = match &path {
                 None => {
                     let mut g = match opts.start {

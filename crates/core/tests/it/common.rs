@@ -1,11 +1,12 @@
 //! Helpers shared by the core's tests and the app's (which include this file).
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use cbm_ttx_core::engine::{Action, Command, Event, EventKind, Game, Seat};
 use cbm_ttx_core::journal::{self, Durability, Header};
-use cbm_ttx_core::scenario::{self, BodyId, Scenario, StateId};
+use cbm_ttx_core::scenario::{self, BodyId, FactId, IncidentId, InjectId, Scenario, StateId, Text};
 use cbm_ttx_core::session::{Recording, Session};
 use cbm_ttx_core::sim::{Policy, batch};
 
@@ -166,4 +167,76 @@ pub fn write_journal(path: &std::path::Path, game: &Game) {
         journal::to_bytes(&Header::new(game.scenario(), game.seed()), game.events()),
     )
     .unwrap();
+}
+
+/// Where each marker of a scenario's private text belongs.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Owner {
+    Fact(FactId),
+    Inject(InjectId),
+    Incident(IncidentId),
+    Round(u8),
+    /// Never disclosed to any player seat.
+    Never,
+}
+
+/// The reference scenario with a unique marker in every private field and id.
+pub fn marked() -> (Arc<Scenario>, BTreeMap<String, Owner>) {
+    let mut s = (*cascade()).clone();
+    let mut markers = BTreeMap::new();
+    let mut n = 0;
+    let mut mark = |owner: Owner| {
+        n += 1;
+        let m = format!("MARK{n:05}Z");
+        markers.insert(m.clone(), owner);
+        m
+    };
+    s.id = mark(Owner::Never);
+    for (i, inc) in s.incidents.iter_mut().enumerate() {
+        let o = Owner::Incident(IncidentId(i as u16));
+        inc.id = mark(Owner::Never);
+        inc.title = Text::Plain(mark(o.clone()));
+        inc.description = Text::Plain(mark(o));
+    }
+    for (i, f) in s.facts.iter_mut().enumerate() {
+        f.id = mark(Owner::Never);
+        f.text = Text::Plain(mark(Owner::Fact(FactId(i as u16))));
+    }
+    for (i, inj) in s.injects.iter_mut().enumerate() {
+        let o = Owner::Inject(InjectId(i as u16));
+        inj.id = mark(Owner::Never);
+        inj.title = Text::Plain(mark(o.clone()));
+        inj.text = Text::Plain(mark(o.clone()));
+        for q in &mut inj.questions {
+            *q = Text::Plain(mark(o.clone()));
+        }
+    }
+    for (i, r) in s.rounds.iter_mut().enumerate() {
+        let o = Owner::Round(i as u8 + 1);
+        r.title = Text::Plain(mark(o.clone()));
+        r.briefing = Text::Plain(mark(Owner::Never));
+        for q in &mut r.questions {
+            *q = Text::Plain(mark(o.clone()));
+        }
+    }
+    for o in &mut s.objectives {
+        o.id = mark(Owner::Never);
+        o.title = Text::Plain(mark(Owner::Never));
+        o.description = Text::Plain(mark(Owner::Never));
+    }
+    (Arc::new(s), markers)
+}
+
+/// Markers found in some text, with their owners.
+pub fn found_markers(text: &str, markers: &BTreeMap<String, Owner>) -> Vec<(String, Owner)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("MARK") {
+        let m = rest.get(i..i + 10).unwrap_or("");
+        if let Some(o) = markers.get(m) {
+            out.push((m.to_owned(), o.clone()));
+        }
+        rest = &rest[i + 4..];
+    }
+    out
 }

@@ -12,8 +12,7 @@ use cbm_ttx_core::engine::check::{Truth, check_player};
 use cbm_ttx_core::engine::disclose::{self, Disclosure};
 use cbm_ttx_core::engine::{Choice, Command, Event, EventKind, Game, Seat, SeatView};
 use cbm_ttx_core::scenario::{
-    ActionKind, ActorId, FactId, IncidentId, InjectId, Origin, Scenario, StateId, StateSet, Text,
-    Tone,
+    ActionKind, ActorId, FactId, IncidentId, Origin, Scenario, StateId, StateSet, Tone,
 };
 use cbm_ttx_core::sim::{Bots, Policy, batch};
 use proptest::prelude::*;
@@ -166,64 +165,6 @@ fn nothing_a_player_seat_receives_depends_on_hidden_origins() {
     }
 }
 
-/// Where each marker of a scenario's private text belongs.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum Owner {
-    Fact(FactId),
-    Inject(InjectId),
-    Incident(IncidentId),
-    Round(u8),
-    /// Never disclosed to any player seat.
-    Never,
-}
-
-/// The reference scenario with a unique marker in every private field and id.
-fn marked() -> (Arc<Scenario>, BTreeMap<String, Owner>) {
-    let mut s = (*cascade()).clone();
-    let mut markers = BTreeMap::new();
-    let mut n = 0;
-    let mut mark = |owner: Owner| {
-        n += 1;
-        let m = format!("MARK{n:05}Z");
-        markers.insert(m.clone(), owner);
-        m
-    };
-    s.id = mark(Owner::Never);
-    for (i, inc) in s.incidents.iter_mut().enumerate() {
-        let o = Owner::Incident(IncidentId(i as u16));
-        inc.id = mark(Owner::Never);
-        inc.title = Text::Plain(mark(o.clone()));
-        inc.description = Text::Plain(mark(o));
-    }
-    for (i, f) in s.facts.iter_mut().enumerate() {
-        f.id = mark(Owner::Never);
-        f.text = Text::Plain(mark(Owner::Fact(FactId(i as u16))));
-    }
-    for (i, inj) in s.injects.iter_mut().enumerate() {
-        let o = Owner::Inject(InjectId(i as u16));
-        inj.id = mark(Owner::Never);
-        inj.title = Text::Plain(mark(o.clone()));
-        inj.text = Text::Plain(mark(o.clone()));
-        for q in &mut inj.questions {
-            *q = Text::Plain(mark(o.clone()));
-        }
-    }
-    for (i, r) in s.rounds.iter_mut().enumerate() {
-        let o = Owner::Round(i as u8 + 1);
-        r.title = Text::Plain(mark(o.clone()));
-        r.briefing = Text::Plain(mark(Owner::Never));
-        for q in &mut r.questions {
-            *q = Text::Plain(mark(o.clone()));
-        }
-    }
-    for o in &mut s.objectives {
-        o.id = mark(Owner::Never);
-        o.title = Text::Plain(mark(Owner::Never));
-        o.description = Text::Plain(mark(Owner::Never));
-    }
-    (Arc::new(s), markers)
-}
-
 fn owners(d: &Disclosure) -> Owner {
     match d {
         Disclosure::Fact(f, _) => Owner::Fact(*f),
@@ -233,18 +174,8 @@ fn owners(d: &Disclosure) -> Owner {
     }
 }
 
-/// Markers in some bytes.
 fn found(bytes: &str, markers: &BTreeMap<String, Owner>) -> Vec<(String, Owner)> {
-    let mut out = Vec::new();
-    let mut rest = bytes;
-    while let Some(i) = rest.find("MARK") {
-        let m = rest.get(i..i + 10).unwrap_or("");
-        if let Some(o) = markers.get(m) {
-            out.push((m.to_owned(), o.clone()));
-        }
-        rest = &rest[i + 4..];
-    }
-    out
+    found_markers(bytes, markers)
 }
 
 #[test]

@@ -12,6 +12,7 @@ fn good_use_of_measures_2_and_8_keeps_tension_down_in_the_reference_scenario() {
         seed: 11,
         policies: Policy::ALL.to_vec(),
         journal_dir: None,
+        journal_suffix: String::new(),
         source: None,
         source_text: None,
         start: None,
