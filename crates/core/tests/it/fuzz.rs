@@ -287,3 +287,107 @@ fn a_huge_id_is_quoted_briefly() {
     let short = c.report.lines().join("\n");
     assert!(short.len() < 4096, "{} bytes", short.len());
 }
+
+/// A real game's journal, to damage.
+fn real_journal() -> (std::sync::Arc<cbm_ttx_core::scenario::Scenario>, Vec<u8>) {
+    use cbm_ttx_core::engine::{Command, Seat};
+    use cbm_ttx_core::session::{Recording, Session};
+    let s = crate::common::tutorial();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("j.jsonl");
+    let rec = Recording {
+        path: Some(path.clone()),
+        ..Default::default()
+    };
+    let mut session = Session::start(s.clone(), None, 4, rec).unwrap();
+    session.command(Seat::Control, Command::Start).unwrap();
+    cbm_ttx_core::sim::batch::play_rounds(&mut session, cbm_ttx_core::sim::Policy::Random);
+    drop(session);
+    (s, std::fs::read(&path).unwrap())
+}
+
+/// Read, replay and report whatever the bytes are; nothing may panic, and a record
+/// that replays reports.
+fn read_replay_report(s: &std::sync::Arc<cbm_ttx_core::scenario::Scenario>, bytes: &[u8]) {
+    let Ok(loaded) = cbm_ttx_core::journal::read_from(std::path::Path::new("j.jsonl"), bytes)
+    else {
+        return;
+    };
+    if let Ok(game) = loaded.replay(s.clone()) {
+        let doc = cbm_ttx_core::report::build(
+            s,
+            loaded.header.seed,
+            game.events(),
+            &cbm_ttx_core::report::Options::default(),
+        );
+        assert!(!doc.blocks.is_empty());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Damage past the header: entries re-framed with valid checksums but altered
+    /// content (numbers, rounds, seats, ids), lines dropped, duplicated or swapped.
+    /// Replay refuses what the rules would not have made; nothing panics.
+    #[test]
+    fn damaged_entries_under_a_valid_header_never_panic_replay_or_report(
+        edits in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..6, any::<u32>()), 1..5)
+    ) {
+        use cbm_ttx_core::journal::{decode, encode};
+        let (s, bytes) = real_journal();
+        let text = String::from_utf8(bytes).unwrap();
+        let mut lines: Vec<String> = text.lines().map(String::from).collect();
+        for (at, how, n) in edits {
+            if lines.len() < 3 {
+                break;
+            }
+            let i = 1 + at.index(lines.len() - 1);
+            match how {
+                0 => { lines.remove(i); }
+                1 => { let l = lines[i].clone(); lines.insert(i, l); }
+                2 => { let j = 1 + (n as usize % (lines.len() - 1)); lines.swap(i, j); }
+                _ => {
+                    // Alter one number inside the entry and frame it again, so the
+                    // checksum holds and only replay can tell.
+                    let Ok(batch) = decode(lines[i].as_bytes()) else { continue };
+                    let mut json = serde_json::to_value(&batch).unwrap();
+                    let mut numbers = Vec::new();
+                    collect_numbers(&mut json, &mut numbers);
+                    if numbers.is_empty() { continue; }
+                    let k = n as usize % numbers.len();
+                    *numbers[k] = serde_json::Value::from(match how {
+                        3 => u64::from(n % 300),
+                        4 => u64::from(n),
+                        _ => 250,
+                    });
+                    let Ok(altered) = serde_json::from_value(json) else { continue };
+                    lines[i] = String::from_utf8(encode(&altered)).unwrap();
+                }
+            }
+        }
+        let damaged = lines.join("\n") + "\n";
+        read_replay_report(&s, damaged.as_bytes());
+    }
+
+    /// Arbitrary entries under a valid header.
+    #[test]
+    fn arbitrary_entries_under_a_valid_header_never_panic(
+        body in proptest::collection::vec(any::<u8>(), 0..2048)
+    ) {
+        let (s, bytes) = real_journal();
+        let header_end = bytes.iter().position(|b| *b == b'\n').unwrap() + 1;
+        let mut damaged = bytes[..header_end].to_vec();
+        damaged.extend(body);
+        read_replay_report(&s, &damaged);
+    }
+}
+
+fn collect_numbers<'a>(v: &'a mut serde_json::Value, out: &mut Vec<&'a mut serde_json::Value>) {
+    match v {
+        serde_json::Value::Number(_) => out.push(v),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| collect_numbers(x, out)),
+        serde_json::Value::Object(o) => o.values_mut().for_each(|x| collect_numbers(x, out)),
+        _ => {}
+    }
+}
