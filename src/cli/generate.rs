@@ -14,6 +14,9 @@ pub struct Args {
     /// Objectives (default: one per State, at most 60, plus one).
     #[arg(long)]
     pub objectives: Option<usize>,
+    /// National bodies per State (5 to 32): more body seats for large load tests.
+    #[arg(long, default_value_t = 5)]
+    pub bodies: usize,
     /// Where to write it (default: standard output).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -31,8 +34,13 @@ pub fn run(args: &Args) -> i32 {
         );
         return 2;
     }
-    let text =
-        synth::scenario_ron_with_objectives(args.states, args.injects, args.rounds, objectives);
+    let text = synth::scenario_ron_with_bodies(
+        args.states,
+        args.bodies,
+        args.injects,
+        args.rounds,
+        objectives,
+    );
     match &args.out {
         Some(p) => match cbm_ttx_core::files::write_atomic(p, text.as_bytes()) {
             Ok(()) => 0,

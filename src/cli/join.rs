@@ -38,6 +38,9 @@ pub struct Args {
     /// With --bot: write command-to-event latencies (seconds, JSON) here.
     #[arg(long, requires = "bot")]
     pub latencies: Option<PathBuf>,
+    /// With --bot and no --seat: take body seats rather than State seats (load tests).
+    #[arg(long, requires = "bot")]
+    pub bodies: bool,
     /// With --bot: update each bot this often, milliseconds (a person's app: 50).
     #[arg(long, default_value_t = 10, requires = "bot")]
     pub frame_ms: u64,
@@ -215,8 +218,10 @@ fn bots(args: &Args, addr: SocketAddr, policy: Policy) -> i32 {
         let token = tokens.get(&token_key(addr, &args.code, &name)).cloned();
         match bot_app(addr, &args.code, seat, name, Some(policy)) {
             Ok(mut a) => {
+                let mut c = a.world_mut().resource_mut::<LanClient>();
                 // A restarted bot takes its own seat back.
-                a.world_mut().resource_mut::<LanClient>().token = token;
+                c.token = token;
+                c.prefer_bodies = args.bodies;
                 apps.push(a)
             }
             Err(e) => {

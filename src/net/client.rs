@@ -47,6 +47,9 @@ pub struct LanClient {
     pub token: Option<String>,
     /// The facilitator's credential: connect as exercise control.
     pub control_key: Option<String>,
+    /// A bot choosing its own seat takes a body's seat (large load tests: a State
+    /// seat would keep all its bodies' seats from others).
+    pub prefer_bodies: bool,
     pub status: Status,
     pub seat: Option<Seat>,
     /// What our seat knows: the public scenario, the events we saw, what they disclosed.
@@ -92,6 +95,7 @@ impl LanClient {
             wanted,
             token: None,
             control_key: None,
+            prefer_bodies: false,
             status: Status::Connecting,
             seat: None,
             view: None,
@@ -253,7 +257,14 @@ fn receive(
                 // A bot without a seat of its own takes a free one (another, if a bot
                 // was quicker); a person chooses on screen.
                 if client.bot.is_some() {
-                    let free: Vec<&SeatInfo> = seats.iter().filter(|s| !s.taken).collect();
+                    let body = |s: &SeatInfo| s.key.contains('/');
+                    let mut free: Vec<&SeatInfo> = seats
+                        .iter()
+                        .filter(|s| !s.taken && body(s) == client.prefer_bodies)
+                        .collect();
+                    if free.is_empty() {
+                        free = seats.iter().filter(|s| !s.taken).collect();
+                    }
                     // Many bots joining at once: each tries a different free seat.
                     let pick = (now.to_bits() ^ client.name.len() as u64)
                         .wrapping_mul(0x9E37_79B9_7F4A_7C15)

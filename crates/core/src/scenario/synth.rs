@@ -28,6 +28,24 @@ pub fn scenario_ron_with_objectives(
     rounds: usize,
     objectives: usize,
 ) -> String {
+    scenario_ron_with_bodies(states, 5, injects, rounds, objectives)
+}
+
+/// The most national bodies a generated State may have.
+pub const MAX_BODIES: usize = 32;
+
+/// As [`scenario_ron_with_objectives`], with `bodies` national bodies per State
+/// (5..=[`MAX_BODIES`]; the first five are a CERT, a foreign ministry, interior,
+/// defence and a telecom regulator, the rest of kind `Other`). Load tests with hundreds
+/// of participants need many body seats.
+pub fn scenario_ron_with_bodies(
+    states: usize,
+    bodies: usize,
+    injects: usize,
+    rounds: usize,
+    objectives: usize,
+) -> String {
+    let bodies = bodies.clamp(5, MAX_BODIES);
     let objectives = objectives.min(MAX_OBJECTIVES);
     let states = states.clamp(2, 64);
     let rounds = rounds.clamp(1, 50);
@@ -63,10 +81,16 @@ pub fn scenario_ron_with_objectives(
             s,
             "        (\n            id: \"s{i:02}\",\n            name: \"State {i:02}\",\n            bodies: ["
         );
-        for (k, id) in kinds.iter().zip(ids) {
+        for (k, id) in kinds.iter().zip(ids).take(bodies) {
             let _ = writeln!(
                 s,
                 "                (id: \"{id}\", kind: {k}, name: \"{id} of State {i:02}\"),"
+            );
+        }
+        for b in ids.len() + 1..=bodies {
+            let _ = writeln!(
+                s,
+                "                (id: \"b{b}\", kind: Other, name: \"Body {b} of State {i:02}\"),"
             );
         }
         let stale = if i % 3 == 0 { 30 } else { 4 };
@@ -223,5 +247,16 @@ mod tests {
         let s = c.scenario.unwrap();
         assert_eq!(s.states.len(), 57);
         assert_eq!(s.injects.len(), 500);
+    }
+
+    #[test]
+    fn bodies_per_state_are_valid_and_clamped() {
+        for (asked, got) in [(0, 5), (5, 5), (9, 9), (32, 32), (99, super::MAX_BODIES)] {
+            let src = super::scenario_ron_with_bodies(3, asked, 10, 3, 2);
+            let c = crate::scenario::compile_str("synthetic.ron", &src);
+            assert!(c.scenario.is_some(), "{}", c.report.lines().join("\n"));
+            let s = c.scenario.unwrap();
+            assert!(s.states.iter().all(|st| st.bodies.len() == got), "{asked} asked");
+        }
     }
 }

@@ -1,11 +1,11 @@
 //! Timing targets (issue 2): full simulated exercises per second on the reference
 //! scenario (target >= 10,000/s on one core) and validating a generated 57-State,
-//! 500-inject scenario (target < 50 ms). Run: `cargo bench --bench engine`.
+//! 500-inject scenario (target < 50 ms). Run: `cargo bench -p cbm-ttx-core --bench engine` (no bevy is compiled).
 
 use std::sync::Arc;
 
-use cbm_ttx::scenario::{bundled, compile_str, synth};
-use cbm_ttx::sim::{Policy, play};
+use cbm_ttx_core::scenario::{bundled, compile_str, synth};
+use cbm_ttx_core::sim::{Policy, play};
 
 fn main() {
     divan::main();
