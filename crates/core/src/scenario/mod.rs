@@ -1,4 +1,4 @@
-//! The scenario format: RON files as authors write them ([`file`]), their validation
+//! The scenario format: RON files as authors write them ([`file`](mod@file)), their validation
 //! with positioned diagnostics ([`compile`], [`diagnostics`], [`spans`]) and the
 //! compiled, indexed model the engine plays ([`model`]).
 
