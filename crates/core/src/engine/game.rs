@@ -54,8 +54,8 @@ pub enum ReplayError {
         "event {at} is not what command {index} ({command}) gives: the record was made with another scenario or was altered"
     )]
     Diverged {
-        /// The command: the number of its first event (or its position in a list of
-        /// commands, for [`Game::redo`]).
+        /// The command: the number of its first event (for [`Game::redo`], the
+        /// `index` its caller gave; the journal gives the same).
         index: usize,
         /// The command's name ([`Command::label`]).
         command: String,

@@ -8,9 +8,10 @@ use super::text::{Lang, Text};
 use super::vocab::{ActionKind, BodyKind, Level, TurnOrder};
 
 /// A compiled, valid scenario: the exercise's script and cast as the engine plays it
-/// (docs/scenario-format.md §4). Made only by [`crate::scenario::compile_str`] /
-/// [`crate::scenario::compile_bytes`], which check every reference and range, so the
-/// typed ids it hands out are always in range for its lists. Every list is in file
+/// (docs/scenario-format.md §4). Made by compilation ([`crate::scenario::compile_str`],
+/// [`crate::scenario::compile_bytes`]), which checks every reference and range, so the
+/// typed ids it hands out are always in range for its lists (the copy seats hold,
+/// `engine::disclose::public`, has its private lists emptied). Every list is in file
 /// order and is indexed by the matching id type.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Scenario {
