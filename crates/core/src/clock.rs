@@ -18,7 +18,8 @@ impl Timestamp {
         Timestamp::from(SystemTime::now())
     }
 
-    /// Milliseconds from `earlier` to `self` (0 if `earlier` is later).
+    /// The time from `earlier` to `self`, to the millisecond (zero if `earlier` is
+    /// later).
     pub fn since(self, earlier: Timestamp) -> Duration {
         Duration::from_millis(self.0.saturating_sub(earlier.0))
     }
@@ -28,7 +29,8 @@ impl Timestamp {
         Timestamp(self.0.saturating_add(d.as_millis() as u64))
     }
 
-    /// Parse RFC 3339 (`2026-11-29T20:31:02.123Z`).
+    /// Parse RFC 3339 (`2026-11-29T20:31:02.123Z`); `None` if it is not. Precision
+    /// below a millisecond is dropped.
     pub fn parse(s: &str) -> Option<Timestamp> {
         humantime::parse_rfc3339_weak(s).ok().map(Timestamp::from)
     }
@@ -73,6 +75,7 @@ impl<'de> Deserialize<'de> for Timestamp {
 
 /// Where a session gets the time from: the system clock, or a clock a test drives.
 pub trait WallClock: Send + Sync {
+    /// The current time (UTC).
     fn now(&self) -> Timestamp;
 }
 
@@ -91,9 +94,11 @@ impl WallClock for SystemClock {
 pub struct ManualClock(std::sync::atomic::AtomicU64);
 
 impl ManualClock {
+    /// A clock standing at `t`.
     pub fn at(t: Timestamp) -> ManualClock {
         ManualClock(std::sync::atomic::AtomicU64::new(t.0))
     }
+    /// Move the clock forward by `d` (whole milliseconds; shared by every holder).
     pub fn advance(&self, d: Duration) {
         self.0
             .fetch_add(d.as_millis() as u64, std::sync::atomic::Ordering::SeqCst);

@@ -49,12 +49,19 @@ pub const MAX_HEADER_BYTES: usize = 6 * scenario::compile::MAX_FILE_BYTES + 1024
 /// Events per batch when a version 1 journal is rewritten.
 const MIGRATION_CHUNK: usize = 1000;
 
-/// The first line of a journal.
+/// The first line of a journal (plain JSON, no checksum frame; at most
+/// [`MAX_HEADER_BYTES`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
+    /// The journal format version ([`FORMAT`] for new journals; 1 for old ones).
+    /// Its presence marks the file as a cbm-ttx journal.
     pub cbm_ttx_journal: u32,
+    /// The scenario's id, for messages.
     pub scenario_id: String,
+    /// The scenario's content hash (hex BLAKE3, [`Scenario::content_hash`]): the
+    /// journal replays only against the same content.
     pub scenario_hash: String,
+    /// The exercise's seed (chance draws are keyed by it).
     pub seed: u64,
     /// Set when this exercise was forked from another journal.
     #[serde(default)]
@@ -81,6 +88,7 @@ fn first_rules() -> u32 {
 /// Where a forked exercise came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForkOrigin {
+    /// The original journal's path, as given when forking.
     pub journal: String,
     /// The fork continues from the start of this round.
     pub round: u8,
@@ -111,6 +119,7 @@ impl Header {
 pub struct Settings {
     /// Deliberation clock for new rounds, seconds (0: none).
     pub round_seconds: u32,
+    /// The language of scenario text on screens and in reports.
     pub lang: Lang,
 }
 
@@ -119,12 +128,18 @@ pub struct Settings {
 pub enum Entry {
     /// A command and every event it made.
     Command {
+        /// The seat that gave it.
         seat: Seat,
+        /// The command.
         command: Command,
+        /// Every event it made, in order (at least one).
         events: Vec<Event>,
     },
     /// Events without their command (rewritten from a version 1 journal).
-    Events { events: Vec<Event> },
+    Events {
+        /// The events, in order.
+        events: Vec<Event>,
+    },
     /// The facilitator changed the settings.
     Settings(Settings),
 }
@@ -135,6 +150,7 @@ pub struct Batch {
     /// Wall-clock time (UTC); absent for entries rewritten from version 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<Timestamp>,
+    /// What the line records.
     pub entry: Entry,
 }
 
@@ -152,49 +168,95 @@ impl Batch {
 /// those about one line give its number (1 is the header).
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
+    /// Opening, reading, writing, syncing or renaming a file failed (also: creating
+    /// over an existing journal, as `AlreadyExists`).
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: String,
+        /// The I/O error.
         source: std::io::Error,
     },
+    /// The file has no bytes at all.
     #[error("{path}: the file is empty, not a journal")]
-    Empty { path: String },
+    Empty {
+        /// The file.
+        path: String,
+    },
+    /// Line 1 is not a journal header in JSON.
     #[error("{path}:1: not a cbm-ttx journal header ({reason})")]
-    BadHeader { path: String, reason: String },
+    BadHeader {
+        /// The file.
+        path: String,
+        /// What the JSON parser said.
+        reason: String,
+    },
+    /// The header's format is above [`FORMAT`].
     #[error("{path}: journal format {found} is newer than this program understands ({FORMAT})")]
-    NewerFormat { path: String, found: u32 },
+    NewerFormat {
+        /// The file.
+        path: String,
+        /// The format the header names.
+        found: u32,
+    },
+    /// A complete line (with its newline) whose frame, checksum or content is wrong.
     #[error(
         "{path}:{line}: damaged entry ({reason}); the journal is refused as it is, nothing was cut (make a copy before repairing it by hand)"
     )]
     Corrupt {
+        /// The file.
         path: String,
+        /// 1-based line number.
         line: usize,
+        /// What is wrong, in words.
         reason: String,
     },
+    /// The scenario given has other content than the one recorded.
     #[error(
         "{path}: recorded for scenario \"{journal_id}\" with content {journal_hash:.12}…, but the scenario given is \"{scenario_id}\" with content {scenario_hash:.12}…; use the scenario file it was recorded with"
     )]
     ScenarioMismatch {
+        /// The journal.
         path: String,
+        /// The scenario id in the header.
         journal_id: String,
+        /// The content hash in the header.
         journal_hash: String,
+        /// The given scenario's id.
         scenario_id: String,
+        /// The given scenario's content hash.
         scenario_hash: String,
     },
+    /// Replaying the record failed at a line.
     #[error("{path}:{line}: {source}")]
     Replay {
+        /// The journal.
         path: String,
+        /// 1-based line number of the entry at fault.
         line: usize,
+        /// Why replay failed.
         source: ReplayError,
     },
+    /// No copy of the recorded scenario could be found ([`Loaded::find_scenario`]).
     #[error(
         "{path}: cannot find the scenario \"{scenario_id}\" this journal was recorded with (it holds no copy, and no file at hand has the same content)"
     )]
-    ScenarioNotFound { path: String, scenario_id: String },
+    ScenarioNotFound {
+        /// The journal.
+        path: String,
+        /// The scenario id in the header.
+        scenario_id: String,
+    },
+    /// An earlier write failed and could not be undone; the writer refuses to append.
     #[error(
         "{path}: the journal could not be written before ({reason}); nothing more is recorded until the exercise is resumed from it"
     )]
-    Broken { path: String, reason: String },
+    Broken {
+        /// The journal.
+        path: String,
+        /// The first failure.
+        reason: String,
+    },
 }
 
 /// A torn final line that was set aside.
@@ -204,16 +266,21 @@ pub struct TornTail {
     pub line: usize,
     /// Byte offset where the torn line starts.
     pub offset: u64,
+    /// The torn line's bytes, as read.
     pub bytes: Vec<u8>,
 }
 
 /// A journal as read from disk.
 #[derive(Debug)]
 pub struct Loaded {
+    /// The file it was read from.
     pub path: PathBuf,
+    /// Its header.
     pub header: Header,
-    /// Every entry, with its 1-based line number.
+    /// Every entry, with its 1-based line number (the header is line 1), in order. A
+    /// version 1 journal gives one `Entry::Events` with one event per line.
     pub batches: Vec<(usize, Batch)>,
+    /// A last line cut short of its newline that did not decode, if any.
     pub torn: Option<TornTail>,
 }
 
@@ -234,7 +301,8 @@ impl Loaded {
         })
     }
 
-    /// Refuse a scenario whose content differs from the one recorded.
+    /// Refuse a scenario whose content differs from the one recorded
+    /// ([`JournalError::ScenarioMismatch`]).
     pub fn check_scenario(&self, scenario: &Scenario) -> Result<(), JournalError> {
         if self.header.scenario_hash != scenario.content_hash {
             return Err(JournalError::ScenarioMismatch {
@@ -252,7 +320,9 @@ impl Loaded {
     /// executed again and must give exactly the recorded events (events kept without
     /// their command are traced back to it first). An old record that ends in the
     /// middle of a command (a crash mid-write) replays without that command; see
-    /// [`Writer::resume`].
+    /// [`Writer::resume`]. Plays under the rules the header records. Errors:
+    /// [`JournalError::ScenarioMismatch`], or [`JournalError::Replay`] with the line
+    /// at fault.
     pub fn replay(&self, scenario: Arc<Scenario>) -> Result<Game, JournalError> {
         self.check_scenario(&scenario)?;
         let mut game = Game::with_rules(scenario, self.header.seed, self.header.rules);
@@ -324,7 +394,11 @@ impl Loaded {
 
     /// The scenario this journal was recorded with: the file given, else its own
     /// copy, else the file it names, else a bundled scenario or one of `candidates`
-    /// with the same content. Returns the scenario and the file it came from.
+    /// with the same content. Returns the scenario and the file it came from (`None`
+    /// for the journal's own copy when its file is gone or changed, and for a bundled
+    /// scenario). Errors: [`FindError::Load`] if the given file cannot be loaded,
+    /// [`FindError::Journal`] with `ScenarioMismatch` if it has other content, or with
+    /// `ScenarioNotFound` if nothing matches.
     pub fn find_scenario(
         &self,
         given: Option<&Path>,
@@ -372,8 +446,10 @@ impl Loaded {
 /// Why the scenario of a journal could not be found.
 #[derive(Debug, thiserror::Error)]
 pub enum FindError {
+    /// The scenario given differs from the recorded one, or none was found.
     #[error("{0}")]
     Journal(JournalError),
+    /// The scenario file given could not be read or has errors.
     #[error("{0}")]
     Load(scenario::LoadError),
 }
@@ -385,7 +461,10 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> JournalError + '_ {
     }
 }
 
-/// Read a whole journal. Never panics on any bytes.
+/// Read a whole journal. Never panics on any bytes. Errors: [`JournalError::Io`],
+/// `Empty`, `BadHeader`, `NewerFormat`, or `Corrupt` for the first damaged line; a
+/// torn last line is not an error but [`Loaded::torn`]. Does not replay: see
+/// [`Loaded::replay`].
 pub fn read(path: &Path) -> Result<Loaded, JournalError> {
     let file = File::open(path).map_err(io(path))?;
     read_from(path, BufReader::new(file))
@@ -419,7 +498,7 @@ fn read_line(reader: &mut impl BufRead, limit: usize) -> std::io::Result<Option<
     Ok(Some((buf, n)))
 }
 
-/// Read a journal from any reader; `path` names it in errors.
+/// Read a journal from any reader; `path` names it in errors. As [`read`].
 pub fn read_from(path: &Path, mut reader: impl BufRead) -> Result<Loaded, JournalError> {
     let shown = path.display().to_string();
     let Some((first, first_len)) = read_line(&mut reader, MAX_HEADER_BYTES).map_err(io(path))?
@@ -510,7 +589,8 @@ fn checksum(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// One framed line (without its newline).
+/// One framed line (without its newline): `{"sum":"<16 hex>","batch":<JSON>}`, the
+/// sum being the first 8 bytes of the BLAKE3 hash of the batch's JSON.
 pub fn encode(batch: &Batch) -> Vec<u8> {
     let body = serde_json::to_vec(batch).expect("a batch always serialises");
     let mut out = Vec::with_capacity(body.len() + 48);
@@ -522,7 +602,8 @@ pub fn encode(batch: &Batch) -> Vec<u8> {
     out
 }
 
-/// Check a framed line's checksum and read its batch.
+/// Check a framed line's checksum and read its batch. `line` has no newline. Errors,
+/// in words: not a framed entry, checksum mismatch, or unreadable JSON.
 pub fn decode(line: &[u8]) -> Result<Batch, String> {
     let head = PREFIX.len() + SUM_HEX + MIDDLE.len();
     if line.len() < head + 1
@@ -651,13 +732,16 @@ impl Writer {
         })
     }
 
+    /// The journal's file.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
     /// Append one batch as one line and flush it (and sync, if asked) before
     /// returning. If the write fails, the file is cut back to its last complete line,
-    /// so a failed command leaves nothing behind.
+    /// so a failed command leaves nothing behind. Errors: [`JournalError::Io`] for the
+    /// failed write (if cutting back failed too, the writer is broken from then on),
+    /// [`JournalError::Broken`] for every append after that.
     pub fn append(&mut self, batch: &Batch) -> Result<(), JournalError> {
         if let Some(reason) = &self.broken {
             return Err(JournalError::Broken {

@@ -17,18 +17,29 @@ use crate::scenario::{
 /// Broad kinds of line, for icons, colours and filters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
+    /// The exercise's course: start, rounds, phases, turns, pauses, the end.
     Round,
+    /// An inject (scripted or ad hoc) or an incident opening.
     Inject,
+    /// A message sent, delivered or lost between States.
     Message,
+    /// A body learned a fact.
     Fact,
+    /// The contact-point directory: updates and communication checks.
     Directory,
+    /// Public acts: statements, attributions, countermeasures.
     Public,
+    /// Tension moved.
     Tension,
+    /// A staged, withdrawn, resolved or voided action.
     Action,
+    /// What only exercise control sees: seats, notes, held-up messages, broken
+    /// entries, attribution assessments.
     Control,
 }
 
 impl Kind {
+    /// Lowercase name for filters: `"round"`, `"inject"`, ...
     pub fn label(self) -> &'static str {
         match self {
             Kind::Round => "round",
@@ -49,6 +60,7 @@ impl Kind {
 pub enum Mood {
     /// Eases tension: a conciliatory statement, dialogue, help.
     Easing,
+    /// Neither eases nor strains.
     Neutral,
     /// Strains relations: an accusation, an attribution, a countermeasure.
     Straining,
@@ -57,10 +69,15 @@ pub enum Mood {
 /// One event in words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
+    /// The event's journal number.
     pub seq: u32,
+    /// The event's round (0 before the start).
     pub round: u8,
+    /// What kind of line.
     pub kind: Kind,
+    /// Which way it moves relations.
     pub mood: Mood,
+    /// One sentence saying what happened, with names, not ids.
     pub title: String,
     /// Longer text (an inject's narrative, a message's body), if any.
     pub body: Option<String>,
@@ -70,12 +87,19 @@ pub struct Line {
 pub trait Texts {
     /// The scenario's public part: States, bodies, actors, ladder (control: all of it).
     fn scenario(&self) -> &Scenario;
+    /// An incident's title, if the reader heard of it (`None`: unknown to it).
     fn incident_title(&self, i: IncidentId) -> Option<&Text>;
+    /// An incident's description, if the reader heard of it.
     fn incident_description(&self, i: IncidentId) -> Option<&Text>;
+    /// The States an incident hits, if the reader heard of it.
     fn incident_affected(&self, i: IncidentId) -> Option<StateSet>;
+    /// A fact's text, if the reader knows the fact.
     fn fact_text(&self, f: FactId) -> Option<&Text>;
+    /// An inject's title, if the reader received it.
     fn inject_title(&self, i: InjectId) -> Option<&Text>;
+    /// An inject's text, if the reader received it.
     fn inject_text(&self, i: InjectId) -> Option<&Text>;
+    /// A round's title (1-based), if it has opened for the reader.
     fn round_title(&self, r: u8) -> Option<&Text>;
     /// A message the reader knows of.
     fn message(&self, id: MessageId) -> Option<&Message>;
@@ -85,7 +109,9 @@ pub trait Texts {
 
 /// Control's reading: the whole scenario and the whole record.
 pub struct Record<'a> {
+    /// The whole scenario.
     pub scenario: &'a Scenario,
+    /// The whole record (or a prefix of it), in order.
     pub events: &'a [Event],
 }
 
@@ -212,7 +238,9 @@ impl<T: Texts + ?Sized> Texts for &T {
 
 /// Tells events in words in one language.
 pub struct Narrator<'a> {
+    /// Where scenario text and earlier messages are looked up.
     pub texts: Box<dyn Texts + 'a>,
+    /// The language of scenario text (the narration itself is English).
     pub lang: Lang,
 }
 
@@ -234,7 +262,7 @@ impl<'a> Narrator<'a> {
         t.map(|t| t.get(self.lang)).unwrap_or(unknown)
     }
 
-    /// A State's name ("Ardenia").
+    /// A State's name ("Ardenia"); "an unknown State" for an id out of range.
     pub fn state(&self, s: StateId) -> &str {
         self.scenario()
             .states
@@ -243,7 +271,7 @@ impl<'a> Narrator<'a> {
             .unwrap_or("an unknown State")
     }
 
-    /// A body's name ("CERT-AR").
+    /// A body's name ("CERT-AR"); "an unknown body" for an id out of range.
     pub fn body(&self, b: BodyId) -> String {
         let s = self.scenario();
         s.states
@@ -276,17 +304,17 @@ impl<'a> Narrator<'a> {
         }
     }
 
-    /// An incident's title, if the reader knows it.
+    /// An incident's title, if the reader knows it; else "an incident".
     pub fn incident(&self, i: IncidentId) -> &str {
         self.text(self.texts.incident_title(i), "an incident")
     }
 
-    /// A fact's text, if the reader knows it.
+    /// A fact's text, if the reader knows it; else "(a fact)".
     pub fn fact(&self, f: FactId) -> &str {
         self.text(self.texts.fact_text(f), "(a fact)")
     }
 
-    /// An inject's title, if the reader received it.
+    /// An inject's title, if the reader received it; else "a development".
     pub fn inject(&self, i: InjectId) -> &str {
         self.text(self.texts.inject_title(i), "a development")
     }
@@ -420,7 +448,8 @@ impl<'a> Narrator<'a> {
         }
     }
 
-    /// The event in words.
+    /// The event in words, as far as the reader's texts allow. Every event kind has
+    /// a line today (always `Some`); callers should still allow `None`.
     pub fn line(&self, e: &Event) -> Option<Line> {
         let (kind, mood, title, body) = self.describe(e);
         Some(Line {

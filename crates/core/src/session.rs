@@ -120,13 +120,17 @@ pub struct Session {
 pub struct Recording {
     /// The journal file (None: not journaled, for demonstrations and tests).
     pub path: Option<PathBuf>,
+    /// How hard appends push to disk (None: [`Durability::Grouped`], synced by
+    /// [`Session::sync`] once per frame).
     pub durability: Option<Durability>,
     /// The scenario file's text, kept in the journal.
     pub source_text: Option<String>,
 }
 
 impl Session {
-    /// Begin a new exercise.
+    /// Begin a new exercise (in its setup phase) with the scenario's default settings,
+    /// which are journaled first. Errors: the journal cannot be created (the file
+    /// exists already: a journal is never overwritten; or an I/O error).
     pub fn start(
         scenario: Arc<Scenario>,
         source: Option<PathBuf>,
@@ -266,10 +270,12 @@ impl Session {
         self.game.situation()
     }
 
+    /// Every event so far (control's record), in order.
     pub fn events(&self) -> &[Event] {
         self.game.events()
     }
 
+    /// The journal file, if the session is journaled.
     pub fn journal_path(&self) -> Option<&Path> {
         self.journal.as_ref().map(|w| w.path())
     }
@@ -279,6 +285,7 @@ impl Session {
         self.torn.as_ref()
     }
 
+    /// The current settings (round clock for new rounds, language).
     pub fn settings(&self) -> &Settings {
         &self.settings
     }

@@ -27,85 +27,136 @@ pub const MAX_ROUND_SECONDS: u32 = 24 * 3600;
 /// says it in words a participant understands.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Rejection {
+    /// A control command from another seat, or a player seat sent a command players do
+    /// not have.
     #[error("only exercise control may do that")]
     ControlOnly,
+    /// The acting body is neither the seat's own body nor a body of the seat's State.
     #[error("this seat cannot act for that body")]
     NotYourBody,
+    /// A player command from control or an observer.
     #[error("only a player seat can do that")]
     NotAPlayer,
+    /// Not possible in the current [`Phase`].
     #[error("not possible during {actual}: {needed}")]
     WrongPhase {
+        /// The current phase's label.
         actual: &'static str,
+        /// What the command needs, in words.
         needed: &'static str,
     },
+    /// Players cannot act while the exercise is paused.
     #[error("the exercise is paused")]
     Paused,
+    /// Sequential turn order, and another State is acting.
     #[error("it is not your State's turn")]
     NotYourTurn,
+    /// The seat has staged `actions_per_round` actions already.
     #[error("this seat has already staged {limit} actions this round (withdraw one first)")]
-    TooManyActions { limit: u8 },
+    TooManyActions {
+        /// The scenario's `actions_per_round`.
+        limit: u8,
+    },
+    /// Withdraw of an action this seat did not stage this round.
     #[error("this seat has no staged action #{0}")]
     NoSuchStagedAction(ActionId),
+    /// `Ready` twice in one round.
     #[error("this seat is already marked ready")]
     AlreadyReady,
+    /// A text longer than its limit (in characters).
     #[error("{what} may be at most {max} characters")]
-    TooLong { what: &'static str, max: usize },
+    TooLong {
+        /// Which text, in words.
+        what: &'static str,
+        /// Its limit in characters.
+        max: usize,
+    },
+    /// A text that must not be blank is blank.
     #[error("{0} is empty")]
     Empty(&'static str),
+    /// A field the action kind requires was not chosen ([`super::Choice::into_action`]).
     #[error("choose {0}")]
     Missing(&'static str),
+    /// A State id out of range.
     #[error("there is no such State")]
     NoSuchState,
+    /// An action aimed at the actor's own State.
     #[error("choose another State than your own")]
     OwnState,
+    /// A body id out of range.
     #[error("there is no such body")]
     NoSuchBody,
+    /// An actor id out of range.
     #[error("there is no such non-State actor")]
     NoSuchActor,
+    /// The seat was not told of the incident and its bodies know none of its facts
+    /// (rules 2; under rules 1: the incident is not open).
     #[error("your seat knows of no such incident")]
     UnknownIncident,
+    /// None of the seat's bodies knows the fact.
     #[error("your seat knows no such fact")]
     UnknownFact,
+    /// A shared fact is not of the incident shared about.
     #[error("that fact belongs to another incident")]
     FactOfAnotherIncident,
+    /// The seat knows the fact, but not through the acting body.
     #[error("the acting body does not know that fact: co-ordinate nationally first")]
     ActorLacksFact,
+    /// "Share everything" when the acting body knows no fact of the incident.
     #[error("the acting body knows nothing about that incident to share")]
     NothingToShare,
+    /// More than 65535 facts listed.
     #[error("too many facts chosen")]
     TooManyFacts,
+    /// A communication check that names the actor's own State.
     #[error("a communication check is run on other States")]
     CheckOwnState,
+    /// The message is unknown to the seat, not addressed to its State, or not delivered.
     #[error("you can only respond to a message your State received")]
     NotAReceivedMessage,
+    /// Replies are not answered.
     #[error("that message is itself a response")]
     RespondToResponse,
+    /// The message was answered already (or, a concern, expired unanswered).
     #[error("that message has already been answered")]
     AlreadyAnswered,
+    /// `TakeSeat` for control or an out-of-range State.
     #[error("not a seat participants can take")]
     NotASeat,
+    /// `FreeSeat` for an empty seat.
     #[error("nobody sits in that seat")]
     SeatEmpty,
+    /// `OpenRound` after the last round.
     #[error("that was the last round: end the exercise")]
     LastRound,
+    /// A deliberation clock over [`MAX_ROUND_SECONDS`].
     #[error("a round clock may be at most a day")]
     ClockTooLong,
+    /// An inject id out of range.
     #[error("no such inject")]
     NoSuchInject,
+    /// The inject has fired already.
     #[error("that inject has already been revealed")]
     InjectAlreadyRevealed,
+    /// An ad-hoc inject for no State or an out-of-range State.
     #[error("the audience must name existing States")]
     BadAudience,
+    /// A tension adjustment between a State and itself.
     #[error("tension is between two different States")]
     SamePair,
+    /// A tension adjustment of 0.
     #[error("a change of 0 changes nothing")]
     NoChange,
+    /// A fact id out of range.
     #[error("no such fact")]
     NoSuchFact,
+    /// Revealing a fact to a body that knows it.
     #[error("that body already knows it")]
     AlreadyKnown,
+    /// `Pause` while paused.
     #[error("already paused")]
     AlreadyPaused,
+    /// `Resume` while not paused.
     #[error("not paused")]
     NotPaused,
 }
@@ -113,8 +164,11 @@ pub enum Rejection {
 /// A message as a seat knows it, for the checks of a response.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MessageFacts {
+    /// The State it was sent to.
     pub to: StateId,
+    /// It has arrived (not lost, not held up).
     pub delivered: bool,
+    /// It is itself a reply.
     pub is_response: bool,
     /// Answered by the recipient, or expired unanswered.
     pub answered: bool,
@@ -124,13 +178,17 @@ pub struct MessageFacts {
 /// view. Implemented by the true situation (for the engine) and by a [`SeatView`]
 /// (for composers and bots); tests prove the two agree on every seat of many games.
 pub trait Awareness {
+    /// The exercise's phase.
     fn phase(&self) -> Phase;
+    /// Whether the exercise is paused.
     fn paused(&self) -> bool;
+    /// Sequential turn order: the State whose turn it is (`None` otherwise).
     fn turn(&self) -> Option<StateId>;
     /// Actions this seat has staged this round.
     fn staged_by(&self, seat: Seat) -> usize;
     /// Did this seat stage action `id` this round?
     fn staged_by_seat(&self, seat: Seat, id: ActionId) -> bool;
+    /// Has this seat said it is ready this round?
     fn is_ready(&self, seat: Seat) -> bool;
     /// Does the seat know of the incident (told of it, or holding one of its facts)?
     fn knows_incident(&self, seat: Seat, i: IncidentId) -> bool;
@@ -146,7 +204,9 @@ pub trait Awareness {
 
 /// The engine's side: the true situation, limited to what the seat may know.
 pub struct Truth<'a> {
+    /// The whole scenario.
     pub scenario: &'a Scenario,
+    /// The true situation.
     pub situation: &'a Situation,
 }
 
@@ -299,7 +359,10 @@ fn wrong_phase(phase: Phase, needed: &'static str) -> Rejection {
     }
 }
 
-/// Check any command from any seat against the true situation.
+/// Check any command from any seat against the true situation. Control commands
+/// ([`Command::is_control`]) from any other seat are [`Rejection::ControlOnly`];
+/// player commands go to [`check_player`]. `Ok` means [`super::execute::execute`]
+/// may run it.
 pub fn check(
     scenario: &Scenario,
     situation: &Situation,
@@ -321,6 +384,9 @@ pub fn check(
 
 /// Check a player's command (submit, withdraw, ready) on what the seat may know.
 /// `scenario` needs only its public part (States, bodies, actors, limits).
+/// Errors, in the order checked: [`Rejection::NotAPlayer`] (control, observer),
+/// [`Rejection::WrongPhase`] (outside deliberation), [`Rejection::Paused`],
+/// [`Rejection::NotYourTurn`], then the command's own rules.
 pub fn check_player(
     scenario: &Scenario,
     k: &impl Awareness,

@@ -8,78 +8,130 @@ use crate::scenario::{
     ActionKind, BodyId, FactId, IncidentId, InjectId, Level, Need, Origin, StateId, StateSet, Tone,
 };
 
-/// Identifies a staged action within an exercise (its ActionSubmitted event's number).
+/// Identifies a staged action within an exercise: the `seq` of its `ActionSubmitted`
+/// event (0-based position in the journal), so unique and increasing.
 pub type ActionId = u32;
-/// Identifies a message (the number of the event that sent it).
+/// Identifies a message: the `seq` of the `MessageSent` event that sent it.
 pub type MessageId = u32;
 
 /// A player's choice for the round. Each says which measure it applies via [`Action::kind`].
+/// What each does in the rules, and the tension it causes, is in
+/// docs/scenario-format.md §14 and §16. Free text is at most
+/// [`super::check::MAX_TEXT_CHARS`] characters and may be empty; other States named
+/// must differ from the actor's own; incidents must be known to the seat
+/// ([`super::check::check_action`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Action {
     /// Measure 2: send facts about an incident to another State's technical contact.
     /// An empty list shares every fact the acting body knows about the incident.
     ShareInformation {
+        /// The receiving State (its technical contact body learns the facts).
         to: StateId,
+        /// The incident the facts are about.
         incident: IncidentId,
+        /// Facts of that incident the acting body knows; empty: all it knows of it.
         facts: Vec<FactId>,
     },
+    /// Measure 2: ask another State for help with an incident (no facts move).
     RequestAssistance {
+        /// The State asked.
         to: StateId,
+        /// The incident help is asked with.
         incident: IncidentId,
+        /// The request in words.
         text: String,
     },
+    /// Measure 2: the receiving body learns every fact the acting body knows of the
+    /// incident; both uncover its hidden facts.
     ProvideAssistance {
+        /// The State helped.
         to: StateId,
+        /// The incident.
         incident: IncidentId,
     },
+    /// Measure 2: both bodies pool what they know of the incident and uncover its
+    /// hidden facts.
     JointAnalysis {
+        /// The partner State.
         with: StateId,
+        /// The incident analysed.
         incident: IncidentId,
     },
     /// Measure 2 at home: what one body knows, all the State's bodies learn.
     /// `None` covers every open incident.
     NationalCoordination {
+        /// One incident, or `None` for every open incident.
         incident: Option<IncidentId>,
     },
-    /// Measure 8: a message to a contact point at one level.
+    /// Measure 8: a message to a contact point at one level
+    /// ([`ActionKind::PolicyMessage`] or [`ActionKind::TechnicalMessage`]).
     ContactMessage {
+        /// The receiving State.
         to: StateId,
+        /// Which of its directory entries the message goes through.
         level: Level,
+        /// The message.
         text: String,
     },
+    /// Measure 8: a concern on the rapid policy line; the recipient is expected to
+    /// answer by the end of the next round (else +5 tension when it expires).
     RaiseConcern {
+        /// The State the concern is raised with.
         to: StateId,
+        /// The incident it is about, if any.
         incident: Option<IncidentId>,
+        /// The concern in words.
         text: String,
     },
+    /// Measure 8: both of the State's own directory entries become correct and
+    /// verified now; resolves first in its resolution.
     UpdateContacts,
     /// Ping the contact points of these States (empty: every other State).
     CommunicationCheck {
+        /// The States checked (never the actor's own); empty: every other State.
         targets: StateSet,
     },
+    /// A public statement, optionally about one State.
     PublicStatement {
+        /// The tone, which moves tension with `about`.
         tone: Tone,
+        /// The State addressed, if any.
         about: Option<StateId>,
+        /// The statement.
         text: String,
     },
+    /// Publicly name who is held responsible for an incident.
     PublicAttribution {
+        /// The incident attributed.
         incident: IncidentId,
+        /// The accused: another State or a non-State actor.
         to: Origin,
+        /// The statement.
         text: String,
     },
+    /// A countermeasure against a State (+12 tension, +8 more without an incident).
     Countermeasure {
+        /// The State it is aimed at.
         against: StateId,
+        /// The incident it answers, if any.
         incident: Option<IncidentId>,
+        /// What is done, in words.
         text: String,
     },
+    /// Answer a message the State received (not a response, not yet answered).
     Respond {
+        /// The message answered.
         message: MessageId,
+        /// The reply.
         text: String,
     },
+    /// Do nothing.
     Pass,
 }
 
 impl Action {
+    /// The kind of action (a `ContactMessage` is a policy or a technical message by
+    /// its level).
     pub fn kind(&self) -> ActionKind {
         match self {
             Action::ShareInformation { .. } => ActionKind::ShareInformation,
@@ -146,11 +198,14 @@ pub enum Command {
     // ---- players ------------------------------------------------------------------
     /// Stage an action for this round, in the name of one of the seat's bodies.
     Submit {
+        /// The acting body: the seat's own body, or any body of the seat's State.
         actor: BodyId,
+        /// The action.
         action: Action,
     },
     /// Take back a staged action before resolution.
     Withdraw {
+        /// The staged action, staged by this same seat this round.
         action: ActionId,
     },
     /// The seat has finished for this round (in sequential order: ends the State's turn).
@@ -159,10 +214,15 @@ pub enum Command {
     // ---- exercise control ------------------------------------------------------------
     /// Record who sits where (names go to the journal and the report).
     TakeSeat {
+        /// A State, body or observer seat (not control).
         seat: Seat,
+        /// The participant's name, 1–[`super::check::MAX_NAME_CHARS`] characters
+        /// (trimmed when recorded).
         name: String,
     },
+    /// Record that nobody sits in the seat any more.
     FreeSeat {
+        /// A seat someone sits in.
         seat: Seat,
     },
     /// Begin the exercise: opens round 1.
@@ -170,45 +230,71 @@ pub enum Command {
     /// Open the next round: its scheduled and triggered injects are revealed.
     OpenRound,
     /// End the briefing: seats may now submit actions. `seconds` 0 means no clock.
+    /// Messages held up last round arrive now.
     BeginDeliberation {
+        /// The deliberation clock in seconds, 0 (none) to
+        /// [`super::check::MAX_ROUND_SECONDS`].
         seconds: u32,
     },
     /// Close deliberation and resolve every staged action.
     CloseDeliberation,
+    /// Reveal an inject that has not fired yet (a `Manual` one, or a scheduled or
+    /// triggered one early); its effects apply and it never fires again.
     RevealInject {
+        /// The inject.
         inject: InjectId,
     },
+    /// An inject that is not in the scenario (white-cell improvisation).
     AdHocInject {
+        /// Who reads it.
         audience: InjectTarget,
+        /// Its title, 1–[`super::check::MAX_TITLE_CHARS`] characters.
         title: String,
+        /// Its text, at most [`super::check::MAX_TEXT_CHARS`] characters.
         text: String,
     },
+    /// Move tension between two States by hand.
     AdjustTension {
+        /// One State.
         a: StateId,
+        /// Another State.
         b: StateId,
+        /// Tension points, not 0; the result is clamped to 0–100.
         delta: i8,
+        /// Why, for the debrief (required, not blank).
         reason: String,
     },
-    /// Tell bodies a fact (a facilitator's correction or hint).
+    /// Tell a body a fact (a facilitator's correction or hint); opens its incident if
+    /// needed.
     RevealFact {
+        /// The fact.
         fact: FactId,
+        /// The body that learns it (must not know it already).
         to: BodyId,
     },
+    /// A note in the record for exercise control and the report (control only sees it).
     Annotate {
+        /// The note, not blank.
         text: String,
     },
+    /// Pause the exercise: players cannot stage, withdraw or ready.
     Pause,
+    /// Resume a paused exercise.
     Resume,
+    /// End the exercise (at any phase after the start).
     End,
 }
 
 pub use super::seat::Seat;
 
-/// The audience of an ad-hoc inject.
+/// The audience of an ad-hoc inject. Exercise control always reads it too.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InjectTarget {
+    /// Every seat and the situation board.
     Public,
+    /// Every seat of these States (at least one).
     States(StateSet),
+    /// One body: its own seat and its State's seat.
     Body(BodyId),
 }
 
@@ -237,13 +323,21 @@ impl Command {
 /// [`Choice::into_action`] builds the action from them or names the missing field.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Choice {
+    /// The other State (addressee, partner, accused or target).
     pub state: Option<StateId>,
+    /// The incident.
     pub incident: Option<IncidentId>,
+    /// Facts to share (empty: all the acting body knows of the incident).
     pub facts: Vec<FactId>,
+    /// Free text (may be empty).
     pub text: String,
+    /// The tone of a public statement.
     pub tone: Option<Tone>,
+    /// States for a communication check (empty: every other State).
     pub states: StateSet,
+    /// The received message to answer.
     pub message: Option<MessageId>,
+    /// Whom a public attribution names.
     pub origin: Option<Origin>,
 }
 

@@ -2,8 +2,10 @@
 //!
 //! A seat starts with the [`public`] scenario only: the States and their bodies, the
 //! published directory, the non-State actors, the ladder and the limits of play — no
-//! incident, fact, inject, objective, trigger, round briefing, hidden origin or
-//! directory truth, and none of the authors' string ids. Everything else reaches it
+//! incident, fact, inject, objective, trigger, round title or briefing, hidden origin
+//! or directory truth, and not the scenario's own id, seed or content hash (the ids of
+//! States, bodies, actors and ladder steps stay: seats are named by them). Everything
+//! else reaches it
 //! as a [`Disclosure`] that travels with the event that reveals it ([`disclose`]):
 //! a fact's text with the `FactLearned` that teaches it, an inject's text with its
 //! `InjectRevealed`, an incident's title with the first event that names it.
@@ -23,7 +25,9 @@ use crate::scenario::{
 /// A fact as a seat that learned it may read it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FactInfo {
+    /// The incident it belongs to.
     pub incident: IncidentId,
+    /// The evidence.
     pub text: Text,
     /// Whom the fact implicates, if anyone.
     pub points_to: Option<Origin>,
@@ -32,8 +36,11 @@ pub struct FactInfo {
 /// An inject as its audience reads it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InjectInfo {
+    /// Its title.
     pub title: Text,
+    /// Its text.
     pub text: Text,
+    /// The facilitator's questions for the room.
     pub questions: Vec<Text>,
     /// Directory entries of the seat's own State this inject broke (a State knows
     /// of its own reorganisation; others' never travel).
@@ -43,7 +50,9 @@ pub struct InjectInfo {
 /// An incident as a seat that heard of it may read it. Never its true origin.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IncidentInfo {
+    /// Its title.
     pub title: Text,
+    /// Its description.
     pub description: Text,
     /// 1 (minor) to 5 (critical).
     pub severity: u8,
@@ -55,22 +64,30 @@ pub struct IncidentInfo {
 /// facilitator's briefing stays with control.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RoundInfo {
+    /// The round's title.
     pub title: Text,
+    /// Debrief questions for the room.
     pub questions: Vec<Text>,
 }
 
 /// Private scenario content that an event entitles a seat to read.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Disclosure {
+    /// A fact's text, with the `FactLearned` that teaches it.
     Fact(FactId, FactInfo),
+    /// An inject's text, with its `InjectRevealed`.
     Inject(InjectId, InjectInfo),
+    /// An incident's title and description, with the first event that names it.
     Incident(IncidentId, IncidentInfo),
+    /// A round's title and questions (1-based round number), with its `RoundOpened`.
     Round(u8, RoundInfo),
 }
 
-/// The scenario as every seat may hold it from the start. Private lists are empty,
-/// string ids are blanked, the seed and content hash are zeroed, and every directory
-/// entry is presumed correct (as published).
+/// The scenario as every seat may hold it from the start. Private lists (incidents,
+/// facts, injects, objectives) are empty, round titles, briefings and questions are
+/// blanked (the list keeps its length, so the number of rounds is public), the
+/// scenario's id, seed and content hash are blanked or zeroed, and every directory
+/// entry is presumed correct (as published; `verified_months_ago` stays).
 pub fn public(s: &Scenario) -> Scenario {
     let mut r = s.clone();
     r.id = String::new();
@@ -136,8 +153,9 @@ pub fn audience_states(scenario_states: usize, a: &Audience) -> StateSet {
     }
 }
 
-/// What the event reveals to a seat that may see it. Ids out of the scenario's range
-/// reveal nothing.
+/// What the event reveals to a seat that may see it (the caller checks the audience).
+/// Ids out of the scenario's range reveal nothing. An incident is disclosed at most
+/// once per event.
 pub fn disclose(s: &Scenario, seat: Seat, e: &Event) -> Vec<Disclosure> {
     let mut out = Vec::new();
     match &e.kind {

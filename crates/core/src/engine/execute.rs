@@ -15,8 +15,11 @@ use crate::scenario::{
 /// Where events are made: the scenario, the situation they change, and the list
 /// they join.
 pub struct Ctx<'a> {
+    /// The scenario played.
     pub scenario: &'a Scenario,
+    /// The true situation; changed only by applying emitted events.
     pub situation: &'a mut Situation,
+    /// The record; new events are pushed at its end.
     pub out: &'a mut Vec<Event>,
 }
 
@@ -80,7 +83,8 @@ impl Ctx<'_> {
     }
 }
 
-/// Execute a checked command.
+/// Execute a command that passed [`super::check::check`] from `seat`: emit its events
+/// into `ctx`. Unchecked commands may panic or make an inconsistent record.
 pub fn execute(ctx: &mut Ctx, seat: Seat, cmd: Command) {
     match cmd {
         Command::Submit { actor, action } => submit(ctx, seat, actor, action),
@@ -208,7 +212,8 @@ fn open_round(ctx: &mut Ctx) {
     }
 }
 
-/// Reveal an inject to its audience and apply its effects.
+/// Reveal an inject to its audience and apply its effects in order (§11). Does not
+/// check whether it has fired before: callers do.
 pub fn fire(ctx: &mut Ctx, inject: InjectId, source: InjectSource) {
     let scenario = ctx.scenario;
     let inj = scenario.inject(inject);

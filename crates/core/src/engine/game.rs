@@ -22,37 +22,68 @@ pub struct Game {
 /// (the journal layer turns it into a file line).
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ReplayError {
+    /// An event's `seq` is not its position: a gap, a duplicate or a swap.
     #[error(
         "event {index} has number {found}, expected {expected}: the record has a gap or is out of order"
     )]
     OutOfOrder {
+        /// The event's position.
         index: usize,
+        /// The number it should have (its position).
         expected: u32,
+        /// The number it has.
         found: u32,
     },
+    /// An event names a State, body, fact, inject... the scenario does not have.
     #[error("event {seq} refers to something the scenario does not have")]
-    Inconsistent { seq: u32 },
+    Inconsistent {
+        /// The event's number.
+        seq: u32,
+    },
+    /// An event could not have happened in the situation the record reached (e.g. an
+    /// audience wider than the rules allow, a phase that does not fit).
     #[error("event {seq} cannot have happened here: {reason}")]
-    Implausible { seq: u32, reason: String },
+    Implausible {
+        /// The event's number.
+        seq: u32,
+        /// Why, in words.
+        reason: String,
+    },
+    /// Re-executing the command gave other events than those recorded.
     #[error(
         "event {at} is not what command {index} ({command}) gives: the record was made with another scenario or was altered"
     )]
     Diverged {
+        /// The command: the number of its first event (for [`Game::redo`], the
+        /// `index` its caller gave; the journal gives the same).
         index: usize,
+        /// The command's name ([`Command::label`]).
         command: String,
         /// The first event that differs.
         at: usize,
     },
+    /// The command was refused by the checks on replay.
     #[error("command {index} ({command}) was refused on replay: {why}")]
     Refused {
+        /// As in [`ReplayError::Diverged`].
         index: usize,
+        /// The command's name.
         command: String,
+        /// The rule that refused it.
         why: Rejection,
     },
+    /// The record stops part-way through a command's events.
     #[error("the record ends in the middle of the command that begins with event {index}")]
-    Incomplete { index: usize },
+    Incomplete {
+        /// The number of the command's first event.
+        index: usize,
+    },
+    /// A fork or replay asked for a round the record never reached.
     #[error("round {round} never opened in this record")]
-    NoSuchRound { round: u8 },
+    NoSuchRound {
+        /// The round (1-based).
+        round: u8,
+    },
 }
 
 impl ReplayError {
@@ -89,7 +120,9 @@ impl Game {
 
     /// Rebuild a game from its events alone (records made before commands were kept).
     /// Each run of events is traced back to the command that made it, which is
-    /// executed again and must give exactly those events.
+    /// executed again and must give exactly those events. Plays under the current
+    /// rules ([`super::rules::RULES`]). Errors: any of [`Game::redo_events`], and
+    /// [`ReplayError::Incomplete`] if the last command's events stop short.
     pub fn replay(
         scenario: Arc<Scenario>,
         seed: u64,
@@ -196,6 +229,7 @@ impl Game {
         }
     }
 
+    /// The scenario being played.
     pub fn scenario(&self) -> &Arc<Scenario> {
         &self.scenario
     }
@@ -205,15 +239,19 @@ impl Game {
         &self.situation
     }
 
+    /// Every event so far, in order (`events()[i].seq == i`).
     pub fn events(&self) -> &[Event] {
         &self.events
     }
 
+    /// The exercise's seed (chance draws are keyed by it).
     pub fn seed(&self) -> u64 {
         self.situation.seed()
     }
 
-    /// Check a command from a seat and, if allowed, execute it. Returns the new events.
+    /// Check a command from a seat and, if allowed, execute it. Returns the new events
+    /// (at least one). Errors: the [`Rejection`] of [`super::check::check`]; a refused
+    /// command changes nothing.
     pub fn handle(&mut self, seat: Seat, cmd: Command) -> Result<&[Event], Rejection> {
         check(&self.scenario, &self.situation, seat, &cmd)?;
         let start = self.events.len();

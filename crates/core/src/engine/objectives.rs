@@ -8,15 +8,19 @@ use crate::scenario::{
     ActionKind, Check, FactId, Level, Objective, STALE_AFTER_MONTHS, Scenario, StateId, level_index,
 };
 
+/// An objective's result (docs/scenario-format.md §13).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
+    /// The record shows it achieved.
     Met,
+    /// The record shows it failed (and it cannot become met any more).
     NotMet,
     /// Cannot be decided yet: the round it is due by has not been resolved.
     Pending,
 }
 
 impl Status {
+    /// The result in words: `"met"`, `"not met"`, `"pending"`.
     pub fn label(self) -> &'static str {
         match self {
             Status::Met => "met",
@@ -26,14 +30,16 @@ impl Status {
     }
 }
 
+/// One objective judged from the record: a line of the exercise evaluation guide.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
+    /// Met, not met or pending.
     pub status: Status,
     /// What the evaluator expected, in words.
     pub expected: String,
     /// What the record shows, in words.
     pub observed: String,
-    /// Journal numbers of the events that show it.
+    /// Journal numbers (`Event::seq`) of the events that show it, in record order.
     pub evidence: Vec<u32>,
 }
 
@@ -63,6 +69,9 @@ fn progress(events: &[Event]) -> Progress {
     p
 }
 
+/// Judge every objective of the scenario from the record (the whole record, or a
+/// prefix of it for a live view): one outcome per objective, in the scenario's order.
+/// Text is in English (names via `Text::en`).
 pub fn evaluate_all(scenario: &Scenario, events: &[Event]) -> Vec<Outcome> {
     let p = progress(events);
     scenario
@@ -72,6 +81,7 @@ pub fn evaluate_all(scenario: &Scenario, events: &[Event]) -> Vec<Outcome> {
         .collect()
 }
 
+/// Judge one objective from the record, as [`evaluate_all`] does.
 pub fn evaluate(scenario: &Scenario, events: &[Event], objective: &Objective) -> Outcome {
     evaluate_with(scenario, events, objective, &progress(events))
 }

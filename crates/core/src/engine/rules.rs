@@ -1,6 +1,9 @@
 //! The numbers of the rules, in one place, so that the rules section of
-//! docs/scenario-format.md and the code agree.
-//! Tension runs from 0 to 100; negative numbers ease it.
+//! docs/scenario-format.md (§16, "Rules your scenario plays under") and the code
+//! agree; a test checks the docs' table against these constants.
+//! Tension runs from 0 to 100 between each pair of States; the deltas here are in
+//! tension points, applied between the acting State and the other State and clamped
+//! to 0–100; negative numbers ease it.
 //!
 //! Rules have versions. A journal records the version it was played under, and a
 //! resumed or replayed exercise keeps it, so that every record replays exactly.
@@ -27,32 +30,50 @@ pub const V1_ATTRIBUTION_CLEARS: i8 = -4;
 /// (or names none).
 pub const V1_COUNTERMEASURE_WRONG_TARGET: i8 = 8;
 
-/// Chance (percent) that a message to a stale (correct but unverified for over a
-/// year) contact point is held up until the next round.
+/// Chance (percent, 0–100) that a message to a stale (correct but unverified for
+/// over [`crate::scenario::STALE_AFTER_MONTHS`] months) contact point is held up until
+/// the next round's deliberation begins (§16 "Contact points"). Drawn with
+/// `engine::rng::chance` keyed by (seed, round, message id). The staleness threshold
+/// follows measure 8's annual update of contact data (PC.DEC/1106, 2013).
 pub const STALE_DELAY_PERCENT: u32 = 60;
 
+/// A policy-level free-text message (`PolicyMessage`) delivered (§16).
 pub const POLICY_MESSAGE_DELIVERED: i8 = -2;
+/// A technical-level free-text message (`TechnicalMessage`) delivered (§16).
 pub const TECHNICAL_MESSAGE_DELIVERED: i8 = -1;
+/// An assistance request (`RequestAssistance`) delivered (§16).
 pub const REQUEST_DELIVERED: i8 = -1;
+/// Information shared (`ShareInformation`) and delivered (§16).
 pub const SHARE_DELIVERED: i8 = -2;
+/// A joint analysis (`JointAnalysis`) delivered (§16).
 pub const JOINT_ANALYSIS_DELIVERED: i8 = -3;
+/// Assistance provided (`ProvideAssistance`) and delivered (§16).
 pub const ASSISTANCE_DELIVERED: i8 = -4;
+/// A reply (`Respond`) delivered to anything but a concern (§16).
 pub const RESPONSE_DELIVERED: i8 = -1;
-/// A concern answered within a round: the rapid line did its job.
+/// A reply delivered to a concern, instead of [`RESPONSE_DELIVERED`]: the rapid
+/// policy line did its job (§16).
 pub const CONCERN_ANSWERED: i8 = -6;
-/// A concern left unanswered past the end of the next round.
+/// A concern left unanswered past the end of the round after it was delivered:
+/// applied when it expires at the end of a resolution (§16).
 pub const CONCERN_IGNORED: i8 = 5;
 
+/// A public statement about a State in a conciliatory tone (§16).
 pub const STATEMENT_CONCILIATORY: i8 = -4;
+/// A public statement about a State in an assertive tone (§16). A neutral tone, or a
+/// statement about no State, changes nothing.
 pub const STATEMENT_ASSERTIVE: i8 = 3;
+/// A public statement about a State in an accusatory tone (§16).
 pub const STATEMENT_ACCUSATORY: i8 = 7;
 
 /// Public attribution of an incident to a State. The same whether the accused was
 /// really behind it or not: a public number that depended on the hidden origin would
 /// let the room read the truth off the board. Control's record says whether it was
-/// right and substantiated, for the debrief.
+/// right and substantiated, for the debrief (§16 "Tension effects"). Attribution to
+/// a non-State actor changes no tension.
 pub const ATTRIBUTION: i8 = 12;
 
+/// A countermeasure, with the State it is aimed at (§16).
 pub const COUNTERMEASURE: i8 = 12;
-/// Extra, when the countermeasure names no incident it answers.
+/// Extra, when the countermeasure names no incident it answers (version 2 on; §16).
 pub const COUNTERMEASURE_UNEXPLAINED: i8 = 8;

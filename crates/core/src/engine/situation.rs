@@ -42,13 +42,16 @@ pub struct Staged {
     pub seat: Seat,
     /// The body it acts in the name of.
     pub actor: BodyId,
+    /// The action as staged.
     pub action: Action,
 }
 
 /// Where a message is on its way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Delivery {
-    /// Held up by stale contact data: arrives as this round's deliberation begins.
+    /// On its way; arrives as this round's deliberation begins if it was held up by
+    /// stale contact data (a round past the last: never). Also the brief state of a
+    /// message between its `MessageSent` and what became of it.
     Due(u8),
     /// Arrived in this round.
     Delivered(u8),
@@ -59,10 +62,13 @@ pub enum Delivery {
 /// A message and what became of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MessageRecord {
+    /// The message's id (its `MessageSent` event's `seq`).
     pub id: MessageId,
+    /// The message as sent.
     pub message: Message,
     /// Round it was sent in.
     pub sent: u8,
+    /// Where it is: due, delivered or lost.
     pub delivery: Delivery,
     /// The recipient answered it (or, for a concern, it expired unanswered).
     pub answered: bool,
@@ -70,7 +76,8 @@ pub struct MessageRecord {
     pub to_body: Option<BodyId>,
 }
 
-/// Which facts a body knows: one bit per fact.
+/// Which facts a body knows: one bit per fact, indexed by [`FactId`] (64 facts a
+/// word).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FactSet(Vec<u64>);
 
@@ -79,6 +86,7 @@ impl FactSet {
     pub fn with_capacity(facts: usize) -> Self {
         FactSet(vec![0; facts.div_ceil(64)])
     }
+    /// Whether the fact is in the set (a fact beyond the capacity never is).
     pub fn contains(&self, f: FactId) -> bool {
         self.0
             .get(f.index() / 64)
@@ -190,9 +198,11 @@ impl Situation {
     pub fn round(&self) -> u8 {
         self.round
     }
+    /// Where the exercise is in its round cycle.
     pub fn phase(&self) -> Phase {
         self.phase
     }
+    /// Whether control has paused the exercise.
     pub fn paused(&self) -> bool {
         self.paused
     }
@@ -257,16 +267,19 @@ impl Situation {
         scenario.body_ids(s).any(|b| self.knows(b, f))
     }
 
-    /// Tension between two States, 0-100.
+    /// Tension between two different States, 0-100 (order does not matter). Panics
+    /// if an id is out of range: ids from the scenario never are.
     pub fn tension(&self, scenario: &Scenario, a: StateId, b: StateId) -> u8 {
         self.tension[scenario.pair_index(a, b)]
     }
 
-    /// A State's directory entry at one level, as it truly is.
+    /// A State's directory entry at one level, as it truly is now (after
+    /// `UpdateContacts` and `BreakContact`). Panics if the State is out of range.
     pub fn contact(&self, s: StateId, level: Level) -> ContactStatus {
         self.contacts[s.index()][level_index(level)]
     }
 
+    /// The message with this id, if one was sent (binary search: ids are sorted).
     pub fn message(&self, id: MessageId) -> Option<&MessageRecord> {
         self.messages
             .binary_search_by_key(&id, |m| m.id)
@@ -303,12 +316,14 @@ impl Situation {
         self.fired_round.get(i.index()).copied().unwrap_or(0)
     }
 
-    /// The round the State last updated its directory entries (0: never).
+    /// The round the State last updated its directory entries (0: never). Panics if
+    /// the State is out of range.
     pub fn updated_round(&self, s: StateId) -> u8 {
         self.updated_round[s.index()]
     }
 
-    /// Did the State use this kind of action in round `by_round` or before?
+    /// Did the State use this kind of action (resolved, not voided) in round
+    /// `by_round` or before? Panics if the State is out of range.
     pub fn used_by(&self, s: StateId, kind: ActionKind, by_round: u8) -> bool {
         let r = self.first_used[s.index()][kind.index()];
         r != 0 && r <= by_round
@@ -331,7 +346,10 @@ impl Situation {
 }
 
 /// Apply one event to the situation. Every change goes through here; each event kind
-/// has its own small function below.
+/// has its own small function below. Also records, for every incident the event
+/// names, that the States in its audience were told of it. Panics if the event names
+/// an id out of the scenario's range: events the engine made never do, and replay
+/// checks recorded ones first (`integrity::refers_within`).
 pub fn apply(st: &mut Situation, scenario: &Scenario, event: &Event) {
     st.next_seq = event.seq + 1;
     let round = event.round;
@@ -486,7 +504,8 @@ fn send_message(st: &mut Situation, id: MessageId, message: &Message, round: u8)
     }
 }
 
-/// The answer a communication check of this entry gets.
+/// The answer a communication check of this entry gets: none if wrong, slow if stale,
+/// prompt if current.
 pub fn check_answer(c: ContactStatus) -> Answer {
     if !c.correct {
         Answer::None

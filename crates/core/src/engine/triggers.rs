@@ -3,6 +3,8 @@
 use super::situation::Situation;
 use crate::scenario::{ActionKind, Condition, Scenario, StateId};
 
+/// Does the condition hold in this situation (docs/scenario-format.md §12)? The
+/// engine asks only at round openings (§16 "When triggers are evaluated").
 pub fn holds(scenario: &Scenario, state: &Situation, c: &Condition) -> bool {
     match c {
         Condition::TensionAtLeast(a, b, l) => state.tension(scenario, *a, *b) >= *l,

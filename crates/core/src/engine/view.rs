@@ -20,11 +20,13 @@ use crate::scenario::{
 /// A fact the seat knows, and which of its bodies hold it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct KnownFact {
+    /// The fact.
     pub fact: FactId,
     /// The seat's bodies that know it (for control: every body that knows it).
     pub holders: Vec<BodyId>,
     /// Round the seat first learned it.
     pub round: u8,
+    /// How the seat first learned it.
     pub via: Via,
 }
 
@@ -33,7 +35,7 @@ pub struct KnownFact {
 pub struct DirectoryEntry {
     /// Months since verification as published when the exercise began (0 after an update).
     pub verified_months_ago: u16,
-    /// Round in which the owner last updated it.
+    /// Round in which the owner last updated it (`None`: not during the exercise).
     pub updated_round: Option<u8>,
     /// The latest communication check of this entry the seat saw: round and answer.
     pub last_check: Option<(u8, Answer)>,
@@ -51,8 +53,11 @@ impl DirectoryEntry {
 pub enum MessageStatus {
     /// Sent, no delivery seen yet.
     Sent,
+    /// Arrived.
     Delivered {
+        /// The round it arrived in.
         round: u8,
+        /// It was held up by a stale entry and arrived as deliberation began.
         late: bool,
     },
     /// Bounced: the recipient's directory entry is wrong.
@@ -62,62 +67,89 @@ pub enum MessageStatus {
 /// A message the seat sent or received.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MessageView {
+    /// The message's id.
     pub id: MessageId,
+    /// The message.
     pub message: Message,
     /// Round it was sent (or, for an incoming one, delivered) in.
     pub round: u8,
+    /// Where it stands as far as the seat can tell.
     pub status: MessageStatus,
+    /// The body it reached, once delivered.
     pub to_body: Option<BodyId>,
     /// Addressed to the seat's State (rather than sent by it).
     pub incoming: bool,
+    /// A reply to it has been sent.
     pub answered: bool,
+    /// A concern that expired unanswered.
     pub expired: bool,
 }
 
 /// An action staged by the seat's State this round.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StagedView {
+    /// The action's id.
     pub id: ActionId,
+    /// The seat that staged it.
     pub seat: Seat,
+    /// The body it acts as.
     pub actor: BodyId,
+    /// The action.
     pub action: Action,
 }
 
-/// Scenario text disclosed to the seat so far.
+/// Scenario text disclosed to the seat so far, each map sorted by id.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Known {
+    /// Facts the seat learned.
     pub facts: BTreeMap<FactId, FactInfo>,
+    /// Injects the seat received.
     pub injects: BTreeMap<InjectId, InjectInfo>,
+    /// Incidents the seat heard of.
     pub incidents: BTreeMap<IncidentId, IncidentInfo>,
+    /// Rounds that have opened, by 1-based number.
     pub rounds: BTreeMap<u8, RoundInfo>,
 }
 
 /// Everything one seat knows about the exercise.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SeatView {
+    /// Whose view it is.
     pub seat: Seat,
     /// The public scenario (see [`disclose::public`]); for control, the whole one.
     scenario: Arc<Scenario>,
     known: Known,
+    /// The current round (0 before the start).
     pub round: u8,
+    /// The current phase.
     pub phase: Phase,
+    /// Whether the exercise is paused.
     pub paused: bool,
+    /// Whether the exercise has started.
     pub started: bool,
     /// The current deliberation's clock in seconds (0: none).
     pub deliberation_seconds: u32,
+    /// Who sits where (participant names; public).
     pub seats: BTreeMap<Seat, String>,
+    /// Seats that said they are ready this round, in order.
     pub ready: Vec<Seat>,
+    /// Sequential order: the State whose turn it is.
     pub turn: Option<StateId>,
-    /// Pairwise tension, by [`Scenario::pair_index`].
+    /// Pairwise tension (0–100, public), by [`Scenario::pair_index`].
     pub tension: Vec<u8>,
-    /// Tension at the start (index 0) and after each resolved round.
+    /// Tension at the start (index 0) and after each resolved round (index r: after
+    /// round r); each entry indexed like `tension`.
     pub tension_history: Vec<Vec<u8>>,
     /// Incidents the seat was told of, in the order it heard of them.
     pub incidents: Vec<IncidentId>,
+    /// Facts the seat's bodies know, in the order the seat learned them.
     pub facts: Vec<KnownFact>,
-    /// Per State: policy, technical.
+    /// The published directory as the seat has seen it, per State (by [`StateId`]):
+    /// policy, technical.
     pub directory: Vec<[DirectoryEntry; 2]>,
+    /// Actions the seat's State staged this round, in staging order.
     pub staged: Vec<StagedView>,
+    /// Messages the seat's State sent or received (control: all), in the order seen.
     pub messages: Vec<MessageView>,
     /// Injects the seat received: id and round.
     pub injects: Vec<(InjectId, u8)>,
@@ -289,6 +321,7 @@ impl SeatView {
         out
     }
 
+    /// A message the seat saw, by id.
     pub fn message(&self, id: MessageId) -> Option<&MessageView> {
         self.messages.iter().find(|m| m.id == id)
     }
@@ -304,7 +337,8 @@ impl SeatView {
         })
     }
 
-    /// Tension between two States as the seat sees it (public).
+    /// Tension between two different States as the seat sees it (public). Panics if
+    /// an id is out of range.
     pub fn tension(&self, a: StateId, b: StateId) -> u8 {
         self.tension[self.scenario.pair_index(a, b)]
     }

@@ -14,6 +14,8 @@ const HONORIFICS: [&str; 22] = [
     "frau", "sig", "sra", "sr", "dott", "amb", "hon", "rev", "st",
 ];
 
+/// Removes a fixed set of participant names from free text (see the module docs).
+/// An empty redactor leaves text as it is.
 pub struct Redactor {
     /// Each name as lower-case words, longest first; then single parts.
     names: Vec<Vec<String>>,
@@ -75,6 +77,7 @@ impl Redactor {
         Redactor { names: seqs }
     }
 
+    /// Whether it has no name to remove.
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }

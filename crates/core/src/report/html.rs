@@ -2,6 +2,7 @@
 
 use super::{Block, Doc};
 
+/// `s` escaped for HTML text and attribute values: `& < > " '`.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -25,6 +26,7 @@ figure{margin:1em 0}figcaption{color:#5f6670}svg{max-width:100%;height:auto}\
 td.met{color:#2e7d32;font-weight:bold}td.notmet{color:#b02a2a;font-weight:bold}\
 @media print{body{margin:0}h2{page-break-after:avoid}}";
 
+/// The whole HTML document (UTF-8, `lang="en"`), charts inline as SVG.
 pub fn render(doc: &Doc) -> String {
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");

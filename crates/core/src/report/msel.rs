@@ -12,6 +12,7 @@ use crate::scenario::{
     When,
 };
 
+/// The CSV's header row, in column order: one row per inject follows.
 pub const COLUMNS: [&str; 10] = [
     "round",
     "inject",

@@ -58,6 +58,8 @@ fn participant_names(events: &[Event], on: bool) -> Vec<String> {
 }
 
 impl<'a> Sections<'a> {
+    /// The inputs of a report of `events` (a journal's whole record) played with
+    /// `seed`. The language is `opts.lang` if the scenario offers it, else its first.
     pub fn new(s: &'a Scenario, seed: u64, events: &'a [Event], opts: &'a Options) -> Self {
         let lang = opts
             .lang

@@ -13,16 +13,25 @@ use super::anonymise::Redactor;
 /// What happened to one message, gathered from the events after it was sent.
 #[derive(Clone, Debug, Default)]
 pub struct Fate {
+    /// The round it was sent in.
     pub sent_round: u8,
+    /// Once it arrived: the round, the body it reached, and whether it was late (held
+    /// up by a stale entry).
     pub delivered: Option<(u8, BodyId, bool)>,
+    /// It was held up by a stale entry (control's knowledge).
     pub delayed: bool,
+    /// The round it bounced off a wrong entry, if it did.
     pub lost_round: Option<u8>,
     /// Replies to it: the reply's message id.
     pub replies: Vec<MessageId>,
+    /// For a concern: the round it expired unanswered, if it did.
     pub expired_round: Option<u8>,
 }
 
+/// The record indexed for telling: staged actions, messages and what became of them,
+/// with a narrator and the report's redactor. Built once per report.
 pub struct Words<'a> {
+    /// The narrator (control's reading of the whole record).
     pub n: Narrator<'a>,
     s: &'a Scenario,
     r: Redactor,
@@ -31,10 +40,13 @@ pub struct Words<'a> {
     pub staged: BTreeMap<ActionId, (BodyId, &'a Action)>,
     /// Messages by id: round sent and the message.
     pub messages: BTreeMap<MessageId, (u8, &'a Message)>,
+    /// What became of each message, by id.
     pub fates: BTreeMap<MessageId, Fate>,
 }
 
 impl<'a> Words<'a> {
+    /// Index `events` (the whole record) for telling, with the narrator `n` and the
+    /// redactor `r` for free text.
     pub fn new(s: &'a Scenario, n: Narrator<'a>, r: Redactor, events: &'a [Event]) -> Self {
         let mut staged = BTreeMap::new();
         let mut messages = BTreeMap::new();
@@ -82,6 +94,7 @@ impl<'a> Words<'a> {
         self.r.clean(text)
     }
 
+    /// A State's name.
     pub fn state(&self, s: StateId) -> &str {
         self.n.state(s)
     }

@@ -20,11 +20,15 @@ pub const MAX_NESTING: usize = 64;
 
 /// The outcome of loading one file: the scenario if it has no errors, and the report.
 pub struct Compiled {
+    /// The compiled scenario; `None` if the report has any error.
     pub scenario: Option<Scenario>,
+    /// Every problem found (errors and warnings); empty diagnostics for a clean file.
     pub report: Report,
 }
 
-/// Parse, validate and compile a scenario from raw bytes. Never panics.
+/// Parse, validate and compile a scenario from raw bytes. `file` is the name shown in
+/// diagnostics. Bytes over [`MAX_FILE_BYTES`], not UTF-8, or blank give one
+/// `unreadable` error; otherwise as [`compile_str`]. Never panics.
 pub fn compile_bytes(file: &str, bytes: &[u8]) -> Compiled {
     let fail = |source: String, message: String, hint: &str| Compiled {
         scenario: None,
@@ -81,6 +85,11 @@ pub fn compile_bytes(file: &str, bytes: &[u8]) -> Compiled {
     compile_str(file, src)
 }
 
+/// Parse, validate and compile a scenario from text (a leading byte-order mark is
+/// skipped). `file` is the name shown in diagnostics. A file that does not parse
+/// gives exactly one `syntax` error; one that parses is checked completely, every
+/// problem reported at its own line and column (docs/scenario-format.md §17). Does
+/// not check the size limit (see [`compile_bytes`]). Never panics.
 pub fn compile_str(file: &str, src: &str) -> Compiled {
     // A UTF-8 byte-order mark, as Windows editors save it, is not part of the text:
     // lines and columns count from after it, as the editor shows them.

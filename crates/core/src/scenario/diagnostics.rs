@@ -5,35 +5,62 @@ use std::ops::Range;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
+/// How bad a problem is. Errors sort before warnings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// The file cannot be played; `validate` exits 1.
     Error,
+    /// Advice; the file is still valid and playable.
     Warning,
 }
 
 /// The kinds of problem `validate` reports. Tests assert on these, users read `code()`.
+/// docs/scenario-format.md §17 ("Problem codes") lists when each is reported and at
+/// which severity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Problem {
     /// The bytes are not a readable RON scenario (syntax, unknown or missing field, wrong type).
     Syntax,
-    /// The file is not UTF-8 text, is empty, or is larger than we accept.
+    /// The file is not UTF-8 text, is empty, or is larger than we accept
+    /// ([`super::compile::MAX_FILE_BYTES`]).
     Unreadable,
+    /// Two States, bodies of one State, actors, incidents, facts, injects, objectives,
+    /// ladder steps, languages or tension pairs with the same id.
     DuplicateId,
+    /// An id that is empty, over 64 characters, or not ASCII letters, digits, `-`,
+    /// `_`, `.`.
     InvalidId,
+    /// A name that matches nothing declared (the hint suggests the closest id).
     UnknownReference,
+    /// A number outside its range, a ladder that does not rise from 0, an empty list
+    /// that needs entries; as a warning, a scenario with one State.
     OutOfRange,
+    /// A State without its policy or technical contact point.
     NoContactPoint,
+    /// An inject that can never fire (a round outside the exercise, a trigger that can
+    /// first hold after the last round, a cycle of `InjectFired`, ...).
     NeverFires,
+    /// A condition or objective that cannot be judged (a round out of range, a fact
+    /// that never enters play, ...); as a warning, an objective met trivially.
     CannotEvaluate,
+    /// A text map key that is not an OSCE language code (error), or not among the
+    /// scenario's `languages` (warning).
     UnknownLanguage,
+    /// A text map lacks one of the scenario's languages (warning).
     MissingTranslation,
+    /// A required text is empty or blank (warning).
     EmptyText,
+    /// A pair names the same State twice.
     SamePair,
+    /// An incident no inject opens; a hidden fact with `known_by` (warnings).
     Unused,
+    /// More rounds, States, bodies, actors, facts, injects or objectives than allowed
+    /// (docs/scenario-format.md §15).
     TooMany,
 }
 
 impl Problem {
+    /// The stable kebab-case code users read, e.g. `"duplicate-id"` (§17).
     pub fn code(self) -> &'static str {
         match self {
             Problem::Syntax => "syntax",
@@ -58,14 +85,20 @@ impl Problem {
 /// One problem at one place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
     pub severity: Severity,
+    /// The kind of problem.
     pub problem: Problem,
+    /// What is wrong, in words (at most 300 characters; quotes from the file cut to 60).
     pub message: String,
+    /// How to fix it, if there is advice (at most 300 characters).
     pub hint: Option<String>,
-    /// Byte range in the source.
+    /// Byte range in the source (after a byte-order mark, which is stripped); `0..0`
+    /// when the place is unknown.
     pub span: Range<usize>,
-    /// 1-based line and column (in characters) of the span's start.
+    /// 1-based line of the span's start (lines counted at each line feed).
     pub line: usize,
+    /// 1-based column of the span's start, in characters (a tab or an emoji is one).
     pub col: usize,
     /// Other places that explain the problem (the first of two duplicate ids).
     pub related: Vec<Related>,
@@ -74,33 +107,45 @@ pub struct Diagnostic {
 /// A second place in the source that a diagnostic refers to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Related {
+    /// Byte range in the source.
     pub span: Range<usize>,
+    /// 1-based line of the span's start.
     pub line: usize,
+    /// 1-based character column of the span's start.
     pub col: usize,
+    /// What this place is, e.g. "the first inject \"press\"".
     pub label: String,
 }
 
 /// Everything found in one file.
 #[derive(Clone, Debug)]
 pub struct Report {
+    /// The file's name as shown in messages (as given by the caller).
     pub file: String,
+    /// The file's text (without a byte-order mark; for an undecodable file, the valid
+    /// UTF-8 prefix; empty for a file too large to read), for excerpts.
     pub source: String,
+    /// Every problem found, sorted by place in the file and then severity. A file that
+    /// does not parse has exactly one (`syntax` or `unreadable`).
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Report {
+    /// The errors, in order.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
     }
 
+    /// The warnings, in order.
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Warning)
     }
 
+    /// Whether there is at least one error (then compilation gave no scenario).
     pub fn has_errors(&self) -> bool {
         self.errors().next().is_some()
     }
@@ -184,7 +229,8 @@ impl Report {
     }
 }
 
-/// 1-based line and character column of a byte offset.
+/// 1-based line and character column of a byte offset. An offset past the end is
+/// taken as the end; one inside a character as that character's start.
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(src.len());
     while !src.is_char_boundary(offset) {
@@ -197,7 +243,9 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-/// Byte offset of a 1-based line and character column (as ron reports them).
+/// Byte offset of a 1-based line and character column (as ron reports them). A line
+/// past the end, or a column past the end of its line's remaining text, gives
+/// `src.len()`; 0 counts as 1.
 pub fn offset_of(src: &str, line: usize, col: usize) -> usize {
     let mut start = 0;
     for _ in 1..line.max(1) {

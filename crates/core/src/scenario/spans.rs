@@ -11,23 +11,30 @@ use std::ops::Range;
 /// One step into a RON value: a named field or a position in a list or tuple.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Seg {
+    /// A named field of a record (`when`, `between`).
     Field(&'static str),
+    /// A 0-based position in a list, a tuple, a variant's arguments (`when.0` is the
+    /// argument of `Round(..)`) or a map's entries (the entry's value).
     Index(usize),
 }
 
-/// A path from the document root to a value.
+/// A path from the document root to a value, displayed as
+/// `injects[3].when[0].between`: the segments from the root, in order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Path(pub Vec<Seg>);
 
 impl Path {
+    /// The path of the whole document (the `Scenario( ... )` record).
     pub fn root() -> Path {
         Path(Vec::new())
     }
+    /// This path followed by the field `name`.
     pub fn f(&self, name: &'static str) -> Path {
         let mut p = self.clone();
         p.0.push(Seg::Field(name));
         p
     }
+    /// This path followed by the 0-based position `index`.
     pub fn i(&self, index: usize) -> Path {
         let mut p = self.clone();
         p.0.push(Seg::Index(index));
@@ -67,6 +74,9 @@ enum Kind {
     Map(Vec<(Node, Node)>),
 }
 
+/// The tree of spans of one RON document, built once by [`SpanIndex::new`] and
+/// queried by [`Path`]. Tolerant: input it does not understand ends the tree where it
+/// is, and nesting deeper than 256 levels is not indexed.
 pub struct SpanIndex<'a> {
     src: &'a str,
     root: Option<Node>,
@@ -94,6 +104,8 @@ pub fn is_ron_whitespace(c: char) -> bool {
 }
 
 impl<'a> SpanIndex<'a> {
+    /// Index `src` (after any `#![enable(...)]` attributes and comments). Never fails
+    /// or panics.
     pub fn new(src: &'a str) -> Self {
         let mut p = Parser {
             s: src.as_bytes(),
@@ -105,7 +117,9 @@ impl<'a> SpanIndex<'a> {
         let root = p.value();
         SpanIndex { src, root }
     }
-    /// The byte range of the value at `path`, or of the deepest ancestor found.
+    /// The byte range of the value at `path`, or of the deepest ancestor found; `None`
+    /// only if the document has no value at all. `Some(x)` written for an optional
+    /// value is looked through.
     pub fn locate(&self, path: &Path) -> Option<Range<usize>> {
         let mut node = self.root.as_ref()?;
         for seg in &path.0 {
@@ -545,7 +559,9 @@ fn atom(start: usize, end: usize) -> Node {
 /// An opening bracket and where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Open {
+    /// `(`, `[` or `{`.
     pub bracket: char,
+    /// Its byte offset in the source.
     pub at: usize,
     /// The name written right before it (`Scenario` in `Scenario(`), if any.
     pub name: Option<Range<usize>>,
@@ -556,13 +572,17 @@ pub struct Open {
 /// closing bracket that does not match the one it closes.
 #[derive(Debug, Default)]
 pub struct Scan {
+    /// Brackets still open at `upto`, outermost first.
     pub open: Vec<Open>,
+    /// Byte range of the innermost field name being written at `upto`, if any.
     pub field: Option<Range<usize>>,
+    /// The first closing bracket that does not match: its byte offset and the opening
+    /// bracket it closed.
     pub mismatch: Option<(usize, Open)>,
 }
 
 /// Scan the source as the RON parser would read it, skipping strings and comments.
-/// Never fails; stops at `upto`.
+/// Never fails; stops at `upto` (a byte offset, taken as the end if past it).
 pub fn scan(src: &str, upto: usize) -> Scan {
     let b = src.as_bytes();
     let upto = upto.min(b.len());

@@ -6,21 +6,30 @@ use std::fmt;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
-/// The six official OSCE languages.
+/// The six official OSCE languages, written in RON and in text maps by their
+/// ISO 639-1 code (`en`, `fr`, ...; docs/scenario-format.md §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
+    /// English (`en`): the fallback of every [`Text`].
     En,
+    /// French (`fr`).
     Fr,
+    /// German (`de`).
     De,
+    /// Italian (`it`).
     It,
+    /// Russian (`ru`).
     Ru,
+    /// Spanish (`es`).
     Es,
 }
 
 impl Lang {
+    /// Every language, in the order pickers list them.
     pub const ALL: [Lang; 6] = [Lang::En, Lang::Fr, Lang::De, Lang::It, Lang::Ru, Lang::Es];
 
+    /// The two-letter lowercase code used in scenario files: `"en"`, `"ru"`, ...
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
@@ -44,6 +53,8 @@ impl Lang {
         }
     }
 
+    /// The language of a code made by [`Lang::code`]; `None` for anything else
+    /// (case-sensitive: `"EN"` is not a code).
     pub fn from_code(code: &str) -> Option<Lang> {
         Lang::ALL.into_iter().find(|l| l.code() == code)
     }
@@ -63,7 +74,10 @@ impl fmt::Display for Lang {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Text {
+    /// One string for every language (RON `"..."`).
     Plain(String),
+    /// Language code → string (RON `{"en": "...", "ru": "..."}`), sorted by code.
+    /// Keys are unchecked here; compilation reports unknown codes.
     Translated(BTreeMap<String, String>),
 }
 
@@ -86,7 +100,8 @@ impl From<String> for Text {
 }
 
 impl Text {
-    /// The text in `lang`, falling back to English, then to any translation.
+    /// The text in `lang`, falling back to English, then to the first translation in
+    /// code order; `""` for an empty map.
     pub fn get(&self, lang: Lang) -> &str {
         match self {
             Text::Plain(s) => s,
@@ -104,6 +119,8 @@ impl Text {
         self.get(Lang::En)
     }
 
+    /// Whether the text is blank in every language (only whitespace counts as empty;
+    /// an empty map is empty). Compilation warns `empty-text` for a required text.
     pub fn is_empty(&self) -> bool {
         match self {
             Text::Plain(s) => s.trim().is_empty(),

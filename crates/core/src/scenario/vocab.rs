@@ -14,6 +14,7 @@ pub enum Measure {
 }
 
 impl Measure {
+    /// Short name for the UI and reports: `"Measure 2"`, `"Measure 8"`.
     pub fn label(self) -> &'static str {
         match self {
             Measure::M2 => "Measure 2",
@@ -46,15 +47,21 @@ impl fmt::Display for Measure {
     }
 }
 
-/// The two entries each State keeps in the contact-point directory.
+/// The two entries each State keeps in the contact-point directory (measure 8), and
+/// so the two lines a message can go through (docs/scenario-format.md §7, §14).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Level {
+    /// The policy-level contact point: policy messages and concerns arrive here.
     Policy,
+    /// The technical contact point, usually the CERT: technical messages,
+    /// information sharing, assistance and joint analysis arrive here.
     Technical,
 }
 
 impl Level {
+    /// Both levels, policy first (the order of a State's `contacts`).
     pub const BOTH: [Level; 2] = [Level::Policy, Level::Technical];
+    /// Lowercase name for text: `"policy"`, `"technical"`.
     pub fn label(self) -> &'static str {
         match self {
             Level::Policy => "policy",
@@ -69,21 +76,33 @@ impl fmt::Display for Level {
     }
 }
 
-/// Kinds of competent national body. The scenario gives each body its own name.
+/// Kinds of competent national body. The scenario gives each body its own name. The
+/// kind is a label and picks the composer's default acting body; the rules treat all
+/// kinds alike (docs/scenario-format.md §7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum BodyKind {
+    /// A national CERT/CSIRT: the default body of technical actions.
     Cert,
+    /// The foreign ministry: the default body of policy and public actions.
     ForeignMinistry,
+    /// The interior ministry or police.
     Interior,
+    /// The defence ministry or armed forces: the default body of countermeasures.
     Defence,
+    /// The justice ministry or prosecution.
     Justice,
+    /// The telecommunications regulator.
     TelecomRegulator,
+    /// An intelligence service.
     Intelligence,
+    /// A national security council.
     SecurityCouncil,
+    /// Any other body (e.g. a financial market authority).
     Other,
 }
 
 impl BodyKind {
+    /// Name of the kind as shown in the UI: `"CERT"`, `"Foreign ministry"`, ...
     pub fn label(self) -> &'static str {
         match self {
             BodyKind::Cert => "CERT",
@@ -99,27 +118,53 @@ impl BodyKind {
     }
 }
 
-/// Every kind of player action. Conditions and objectives in a scenario name these.
+/// Every kind of player action (docs/scenario-format.md §14). Conditions, objectives
+/// and injects' `expected` in a scenario name these. The order of declaration is the
+/// order of [`ActionKind::ALL`] and [`ActionKind::index`], not the resolution order
+/// (§16, `engine::rules`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum ActionKind {
+    /// Measure 2: send facts the acting body knows about an open incident to another
+    /// State's technical contact point.
     ShareInformation,
+    /// Measure 2: ask another State for help with an open incident (no facts move).
     RequestAssistance,
+    /// Measure 2: the recipient learns every fact the acting body knows of the
+    /// incident; both bodies uncover its hidden facts.
     ProvideAssistance,
+    /// Measure 2: two bodies pool what they know of an incident and uncover its
+    /// hidden facts.
     JointAnalysis,
+    /// Measure 2, at home: what any of the State's bodies knows of an incident (or of
+    /// every open incident), all of them learn. No message.
     NationalCoordination,
+    /// Measure 8: a free-text message to another State's technical contact point.
     TechnicalMessage,
+    /// Measure 8: a free-text message to another State's policy contact point.
     PolicyMessage,
+    /// Measure 8: a concern at national-security level on the policy line; the
+    /// recipient is expected to answer by the end of the next round.
     RaiseConcern,
+    /// Measure 8: both of the State's own directory entries become correct and
+    /// verified now. No message.
     UpdateContacts,
+    /// Measure 8: ping other States' contact points (both levels) to see which answer.
     CommunicationCheck,
+    /// A public statement, optionally about one State, in a [`Tone`].
     PublicStatement,
+    /// Publicly name a State or actor as responsible for an open incident.
     PublicAttribution,
+    /// A countermeasure against a State, optionally for an incident.
     Countermeasure,
+    /// Answer a message, request or concern the State received; goes straight back
+    /// to the sender's body.
     Respond,
+    /// Do nothing.
     Pass,
 }
 
 impl ActionKind {
+    /// Every kind, in declaration order (the order of per-kind tables).
     pub const ALL: [ActionKind; 15] = [
         ActionKind::ShareInformation,
         ActionKind::RequestAssistance,
@@ -155,6 +200,7 @@ impl ActionKind {
         }
     }
 
+    /// The kind's name as shown to players, e.g. `"Technical contact message"`.
     pub fn label(self) -> &'static str {
         use ActionKind::*;
         match self {
@@ -218,8 +264,11 @@ impl ActionKind {
 /// Whether an action asks for a field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Need {
+    /// The kind has no such field.
     No,
+    /// The field may be left empty.
     Optional,
+    /// The action cannot be built without it.
     Required,
 }
 
@@ -346,22 +395,30 @@ impl fmt::Display for ActionKind {
     }
 }
 
-/// The tone of a public statement.
+/// The tone of a public statement. With a State addressed it moves tension with
+/// that State by `engine::rules::STATEMENT_*` (−4 / 0 / +3 / +7,
+/// docs/scenario-format.md §16); about no State it changes nothing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Tone {
+    /// Eases tension (−4).
     Conciliatory,
+    /// No change (0).
     Neutral,
+    /// Raises tension (+3).
     Assertive,
+    /// Raises tension sharply (+7).
     Accusatory,
 }
 
 impl Tone {
+    /// Every tone, from the mildest to the harshest.
     pub const ALL: [Tone; 4] = [
         Tone::Conciliatory,
         Tone::Neutral,
         Tone::Assertive,
         Tone::Accusatory,
     ];
+    /// Lowercase name for text: `"conciliatory"`, ...
     pub fn label(self) -> &'static str {
         match self {
             Tone::Conciliatory => "conciliatory",

@@ -15,6 +15,7 @@ use crate::session::{Recording, Session, SessionError};
 
 /// Where bots play: a bare game (fast, for batch runs) or a journaled session.
 pub trait Table {
+    /// The game as it stands (control's knowledge).
     fn game(&self) -> &Game;
     /// Give a command; returns whether it was accepted.
     fn act(&mut self, seat: Seat, cmd: Command) -> bool;
@@ -155,11 +156,17 @@ fn play_until(table: &mut impl Table, policy: Policy, stop: Option<u8>) {
 /// The figures of one game that the summary needs.
 #[derive(Clone, Debug)]
 pub struct GameStats {
+    /// Per objective, in scenario order: met at the end of the record.
     pub objectives_met: Vec<bool>,
+    /// The highest tension (0–100) any pair reached.
     pub peak: u8,
+    /// Per inject, in scenario order: fired by its schedule or trigger (a reveal by
+    /// control does not count).
     pub fired: Vec<bool>,
 }
 
+/// The figures of one game from its record and the per-pair peaks
+/// ([`crate::engine::Situation::peaks`]).
 pub fn stats(scenario: &Scenario, events: &[Event], state_peak: &[u8]) -> GameStats {
     let objectives_met = evaluate_all(scenario, events)
         .iter()
@@ -180,15 +187,18 @@ pub fn stats(scenario: &Scenario, events: &[Event], state_peak: &[u8]) -> GameSt
     }
 }
 
+/// What a batch of runs with one policy showed.
 #[derive(Clone, Debug)]
 pub struct PolicySummary {
+    /// The policy every State played.
     pub policy: Policy,
+    /// How many exercises were played.
     pub runs: usize,
-    /// Per objective: runs in which it was met.
+    /// Per objective, in scenario order: runs in which it was met.
     pub objective_met: Vec<usize>,
     /// Peak tension of each run.
     pub peaks: Vec<u8>,
-    /// Per inject: runs in which it fired.
+    /// Per inject, in scenario order: runs in which it fired by schedule or trigger.
     pub fired: Vec<usize>,
 }
 
@@ -198,6 +208,7 @@ pub struct Options<'a> {
     pub runs: usize,
     /// Base seed; run `i` uses [`run_seed`]`(seed, i)`.
     pub seed: u64,
+    /// The policies to play, each for `runs` exercises, in this order.
     pub policies: Vec<Policy>,
     /// Journal every game into this directory (one file per game).
     pub journal_dir: Option<&'a Path>,
@@ -205,6 +216,7 @@ pub struct Options<'a> {
     pub journal_suffix: String,
     /// The scenario file and its text, recorded in those journals.
     pub source: Option<std::path::PathBuf>,
+    /// The scenario file's text, kept in each journal's header.
     pub source_text: Option<String>,
     /// Continue from this record (a journal cut at a round) instead of from the start.
     pub start: Option<&'a [Event]>,
@@ -261,6 +273,10 @@ pub fn run_seed(base: u64, i: usize) -> u64 {
         .wrapping_add(i as u64)
 }
 
+/// Play `opts.runs` exercises per policy to the end, every State a bot, and sum up
+/// what they showed: one summary per policy, in `opts.policies` order. Errors: a
+/// journal cannot be created or written, or the `start` record cannot be replayed
+/// ([`SessionError::Journal`] with a `Replay` error).
 pub fn simulate(
     scenario: Arc<Scenario>,
     opts: &Options,

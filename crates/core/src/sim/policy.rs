@@ -43,6 +43,7 @@ pub fn bot_seed(exercise_seed: u64, seat_key: &str) -> u64 {
 }
 
 impl Policy {
+    /// Every policy, in the order `simulate` plays them by default.
     pub const ALL: [Policy; 4] = [
         Policy::Cooperative,
         Policy::Silent,
@@ -55,6 +56,7 @@ impl Policy {
         Policy::ALL.into_iter().find(|p| p.name() == name)
     }
 
+    /// The policy's lowercase name, as on the command line: `"cooperative"`, ...
     pub fn name(self) -> &'static str {
         match self {
             Policy::Cooperative => "cooperative",
