@@ -480,6 +480,7 @@ fn fork(rp: &Replay, data: &std::path::Path) -> Result<Session, String> {
         rp.scenario.clone(),
         rp.source.clone(),
         rp.round,
+        None,
         &path,
     )
     .map_err(|e| e.to_string())

@@ -16,6 +16,8 @@ pub struct Args {
     #[arg(long, default_value_t = 100)]
     pub runs: usize,
     /// Base seed (default: the scenario's seed). Run i uses a seed derived from it.
+    /// With --from, the record replays under its own seed up to the round; from
+    /// there each run draws chance and decides under its own derived seed.
     #[arg(long)]
     pub seed: Option<u64>,
     /// Bot policy for every State; repeat for several (default: all).
@@ -76,20 +78,18 @@ pub fn run(args: &Args) -> i32 {
             return 1;
         }
     };
-    let recorded = record.as_ref().map(|l| l.events()).unwrap_or_default();
     let start = match (&record, args.round) {
         (Some(l), Some(round)) => {
-            match cbm_ttx_core::engine::history::before_round(&recorded, round) {
-                Some(cut) => Some(cut.to_vec()),
-                None => {
-                    crate::errln!(
-                        "simulate: round {round} never opened in {} (it reaches round {})",
-                        l.path.display(),
-                        cbm_ttx_core::engine::history::last_round(&recorded)
-                    );
-                    return 1;
-                }
+            let recorded = l.events();
+            if cbm_ttx_core::engine::history::round_start(&recorded, round).is_none() {
+                crate::errln!(
+                    "simulate: round {round} never opened in {} (it reaches round {})",
+                    l.path.display(),
+                    cbm_ttx_core::engine::history::last_round(&recorded)
+                );
+                return 1;
             }
+            Some(sim::Start { loaded: l, round })
         }
         _ => None,
     };
@@ -117,7 +117,7 @@ pub fn run(args: &Args) -> i32 {
             .as_deref()
             .and_then(|p| scenario::read_limited(p).ok())
             .and_then(|b| String::from_utf8(b).ok()),
-        start: start.as_deref(),
+        start,
     };
     let started = std::time::Instant::now();
     match sim::simulate(scenario.clone(), &opts) {

@@ -37,7 +37,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Timestamp;
-use crate::engine::{Command, Event, Game, ReplayError, Seat};
+use crate::engine::{Command, Event, Game, ReplayError, Reseed, Seat};
 use crate::scenario::{self, Lang, Scenario};
 
 /// The journal format this program writes.
@@ -79,6 +79,10 @@ pub struct Header {
     /// recorded; see [`crate::engine::rules::RULES`]).
     #[serde(default = "first_rules")]
     pub rules: u32,
+    /// Rounds from which chance draws use another seed, ascending: a fork made to
+    /// explore other outcomes ([`crate::engine::Reseed`]). Empty for most exercises.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reseeds: Vec<Reseed>,
 }
 
 fn first_rules() -> u32 {
@@ -109,6 +113,7 @@ impl Header {
             scenario_source: None,
             created: None,
             rules: crate::engine::rules::RULES,
+            reseeds: Vec::new(),
         }
     }
 }
@@ -327,6 +332,12 @@ impl Loaded {
         self.check_scenario(&scenario)?;
         let mut game = Game::with_rules(scenario, self.header.seed, self.header.rules);
         let path = self.path.display().to_string();
+        for r in &self.header.reseeds {
+            game.reseed(*r).map_err(|e| JournalError::BadHeader {
+                path: path.clone(),
+                reason: format!("reseed from round {}: {e}", r.round),
+            })?;
+        }
         let mut rest = &self.batches[..];
         while let Some(((line, batch), after)) = rest.split_first() {
             rest = after;
@@ -845,18 +856,20 @@ fn migrate(loaded: &Loaded, events: &[Event]) -> Result<(), JournalError> {
     write_atomic(path, &out)
 }
 
-/// Start a new journal that continues `loaded` from the start of `round`: the
-/// entries before that round are copied, and the header records where they came
-/// from. Returns the writer and the game standing just before the round.
-pub fn fork(
+/// The beginning of `loaded` up to the start of `round`, replayed: the header a fork
+/// records (origin, reseeds), the entries it copies, and the game standing just
+/// before the round ([`crate::session::Session::fork`] writes them to a new journal
+/// and opens the round again; batch simulation plays on from the game). With `reseed`, draws from `round` on are keyed by that seed.
+/// Errors: [`ReplayError::NoSuchRound`] if the round never opened, a scenario
+/// mismatch, or the record does not replay.
+pub fn cut(
     loaded: &Loaded,
     scenario: Arc<Scenario>,
     round: u8,
-    path: &Path,
-    durability: Durability,
-) -> Result<(Writer, Game), JournalError> {
+    reseed: Option<u64>,
+) -> Result<(Header, Vec<Batch>, Game), JournalError> {
     let all = loaded.events();
-    let cut =
+    let upto =
         crate::engine::history::round_start(&all, round).ok_or_else(|| JournalError::Replay {
             path: loaded.path.display().to_string(),
             line: 1,
@@ -868,28 +881,33 @@ pub fn fork(
     header.origin = Some(ForkOrigin {
         journal: loaded.path.display().to_string(),
         round,
-        events: cut as u32,
+        events: upto as u32,
     });
+    // Reseeds of rounds being played again no longer apply.
+    header.reseeds.retain(|r| r.round < round);
+    if let Some(seed) = reseed {
+        header.reseeds.push(Reseed { round, seed });
+    }
     // Copy whole entries up to the cut (a round opens with its own command, so the
     // cut falls between entries; an old event-only entry is split if need be).
     let mut kept = Vec::new();
     let mut count = 0;
     for (_, b) in &loaded.batches {
         let n = b.events().len();
-        if count >= cut && n > 0 {
+        if count >= upto && n > 0 {
             break;
         }
-        if count + n <= cut {
+        if count + n <= upto {
             kept.push(b.clone());
             count += n;
         } else {
             kept.push(Batch {
                 at: b.at,
                 entry: Entry::Events {
-                    events: b.events()[..cut - count].to_vec(),
+                    events: b.events()[..upto - count].to_vec(),
                 },
             });
-            count = cut;
+            count = upto;
         }
     }
     let sub = Loaded {
@@ -904,11 +922,7 @@ pub fn fork(
         torn: None,
     };
     let game = sub.replay(scenario)?;
-    let mut w = Writer::create(path, &header, durability)?;
-    for b in &kept {
-        w.append(b)?;
-    }
-    Ok((w, game))
+    Ok((header, kept, game))
 }
 
 /// Where a torn tail is kept.

@@ -200,27 +200,30 @@ impl Session {
     }
 
     /// A new exercise from the start of `round` of a recorded one, journaled at
-    /// `path` with its origin; the round is opened again.
+    /// `path` with its origin; the round is opened again. With `reseed`, chance draws
+    /// from that round on are keyed by it (see [`journal::cut`]).
     pub fn fork(
         loaded: &Loaded,
         scenario: Arc<Scenario>,
         source: Option<PathBuf>,
         round: u8,
+        reseed: Option<u64>,
         path: &Path,
     ) -> Result<Session, SessionError> {
-        let (writer, game) =
-            journal::fork(loaded, scenario.clone(), round, path, Durability::Grouped)
-                .map_err(SessionError::NotRecorded)?;
+        // A record that does not replay is the journal's fault; a file that cannot
+        // be written is the disk's.
+        let (header, kept, game) = journal::cut(loaded, scenario.clone(), round, reseed)?;
+        let mut writer = Writer::create(path, &header, Durability::Grouped)
+            .map_err(SessionError::NotRecorded)?;
+        for b in &kept {
+            writer.append(b).map_err(SessionError::NotRecorded)?;
+        }
         let settings = loaded
             .settings()
             .cloned()
             .unwrap_or_else(|| default_settings(&scenario));
         let mut s = Session::with(game, source, Some(writer), settings, Arc::new(SystemClock));
-        let open = if round == 1 {
-            Command::Start
-        } else {
-            Command::OpenRound
-        };
+        let open = crate::engine::history::opening(round);
         s.command(Seat::Control, open)?;
         Ok(s)
     }
@@ -359,36 +362,6 @@ impl Session {
             }),
             None => Ok(()),
         }
-    }
-
-    /// Take over a recorded beginning (events without their commands, e.g. a journal
-    /// cut at a round) into a session that has no events yet; it is journaled as it is.
-    pub fn adopt(&mut self, events: &[Event]) -> Result<(), SessionError> {
-        if !self.game.events().is_empty() {
-            return Err(SessionError::Refused(Rejection::WrongPhase {
-                actual: self.game.situation().phase().label(),
-                needed: "a record can only be taken over before anything happened",
-            }));
-        }
-        let path = self
-            .journal_path()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        let replay = |source| JournalError::Replay {
-            path: path.clone(),
-            line: 0,
-            source,
-        };
-        let dropped = self.game.redo_events(events).map_err(replay)?;
-        if dropped > 0 {
-            let index = self.game.events().len();
-            self.game.truncate(0);
-            return Err(replay(crate::engine::ReplayError::Incomplete { index }).into());
-        }
-        self.record(Entry::Events {
-            events: events.to_vec(),
-        })
-        .map_err(SessionError::NotRecorded)
     }
 
     /// Would this command be accepted now?

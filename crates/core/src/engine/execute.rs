@@ -96,6 +96,12 @@ pub fn execute(ctx: &mut Ctx, seat: Seat, cmd: Command) {
         }
         Command::FreeSeat { seat } => {
             ctx.emit(Audience::Public, EventKind::SeatFreed { seat });
+            // The seat the turn was waiting for may be the one freed.
+            if let Some(s) = seat.state()
+                && ctx.now().rules() >= 3
+            {
+                pass_turn_if_done(ctx, s);
+            }
         }
         Command::Start => {
             ctx.emit(Audience::Public, EventKind::ExerciseStarted);
@@ -169,10 +175,31 @@ fn withdraw(ctx: &mut Ctx, action: ActionId) {
 /// A seat is ready; in sequential order, the State's turn ends and its actions resolve.
 fn ready(ctx: &mut Ctx, seat: Seat) {
     ctx.emit(Audience::Public, EventKind::SeatReady { seat });
-    if ctx.scenario.turn_order == TurnOrder::Sequential
-        && let Some(s) = seat.state()
-        && ctx.now().turn() == Some(s)
-    {
+    if let Some(s) = seat.state() {
+        pass_turn_if_done(ctx, s);
+    }
+}
+
+/// In `Sequential` order, end State `s`'s turn (resolve its actions, pass to the next
+/// State) once it is done. Under rules 3 and later a State is done when one of its
+/// seats is ready and every seat of it that someone holds (its State seat, its
+/// bodies' seats) is ready: a delegation whose CERT says ready keeps its turn until
+/// its foreign ministry does too. Under rules 1 and 2 the first ready of any of its
+/// seats ended the turn.
+fn pass_turn_if_done(ctx: &mut Ctx, s: StateId) {
+    let st = ctx.now();
+    if ctx.scenario.turn_order != TurnOrder::Sequential || st.turn() != Some(s) {
+        return;
+    }
+    let ours = |x: &Seat| x.state() == Some(s);
+    let any_ready = st.ready().iter().any(ours);
+    let held_ready = st.rules() < 3
+        || st
+            .seats()
+            .keys()
+            .filter(|x| ours(x))
+            .all(|x| st.ready().contains(x));
+    if any_ready && held_ready {
         resolve::resolve_state_turn(ctx, s);
         let next = ctx.scenario.state_ids().find(|n| n.0 > s.0);
         ctx.emit(Audience::Public, EventKind::TurnPassed { to: next });

@@ -244,9 +244,37 @@ impl Game {
         &self.events
     }
 
-    /// The exercise's seed (chance draws are keyed by it).
+    /// The exercise's seed (chance draws are keyed by it, until a reseed).
     pub fn seed(&self) -> u64 {
         self.situation.seed()
+    }
+
+    /// The seed of chance draws in the current round (see [`super::Reseed`]).
+    pub fn draw_seed(&self) -> u64 {
+        self.situation.draw_seed(self.situation.round())
+    }
+
+    /// Key chance draws by another seed from `reseed.round` on (a fork exploring
+    /// other outcomes); earlier reseeds of that round or later are dropped. Errors
+    /// with [`Rejection::WrongPhase`] if that round has already begun (or is 0):
+    /// draws already made cannot change.
+    pub fn reseed(&mut self, reseed: super::Reseed) -> Result<(), Rejection> {
+        if self.situation.round() >= reseed.round {
+            return Err(Rejection::WrongPhase {
+                actual: self.situation.phase().label(),
+                needed: "a reseed takes effect only from a round that has not begun",
+            });
+        }
+        let mut all: Vec<_> = self
+            .situation
+            .reseeds()
+            .iter()
+            .copied()
+            .filter(|r| r.round < reseed.round)
+            .collect();
+        all.push(reseed);
+        self.situation.set_reseeds(all);
+        Ok(())
     }
 
     /// Check a command from a seat and, if allowed, execute it. Returns the new events
@@ -290,6 +318,7 @@ impl Game {
         self.events.truncate(len);
         let rules = self.situation.rules();
         let mut situation = Situation::with_rules(&self.scenario, self.situation.seed(), rules);
+        situation.set_reseeds(self.situation.reseeds().to_vec());
         for e in &self.events {
             apply(&mut situation, &self.scenario, e);
         }

@@ -1,6 +1,7 @@
 //! Walking back through a record: where each round begins, and cutting a record there
 //! to fork a new exercise ("replay round 2 with different choices").
 
+use super::command::Command;
 use super::event::{Event, EventKind};
 
 /// Index of the first event of round `round`: its `RoundOpened` (for round 1, the
@@ -38,4 +39,14 @@ pub fn through_round(events: &[Event], round: u8) -> &[Event] {
 /// Highest round the record reaches.
 pub fn last_round(events: &[Event]) -> u8 {
     events.iter().map(|e| e.round).max().unwrap_or(0)
+}
+
+/// The command that opens `round` (1-based) again where a recorded exercise was cut
+/// before it: `Start` for the first round, `OpenRound` for later ones.
+pub fn opening(round: u8) -> Command {
+    if round <= 1 {
+        Command::Start
+    } else {
+        Command::OpenRound
+    }
 }

@@ -31,5 +31,5 @@ pub use event::{Answer, Cause, Event, EventKind, InjectSource, Message, Payload,
 pub use game::{Game, ReplayError};
 pub use objectives::{Outcome, Status, evaluate_all};
 pub use seat::Seat;
-pub use situation::{Situation, apply};
+pub use situation::{Reseed, Situation, apply};
 pub use view::SeatView;

@@ -331,7 +331,7 @@ fn send(ctx: &mut Ctx, from: BodyId, to: StateId, level: Level, payload: Payload
         ctx.emit(own(from.state), EventKind::MessageLost { id, to, level });
     } else if contact.is_stale()
         && rng::chance(
-            situation.seed(),
+            situation.draw_seed(situation.round()),
             situation.round(),
             id as u64,
             STALE_DELAY_PERCENT,

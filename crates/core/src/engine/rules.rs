@@ -16,7 +16,9 @@
 ///   that had begun, known to them or not.
 /// - 2: public numbers never depend on hidden truth; players act only on incidents
 ///   their seat knows of.
-pub const RULES: u32 = 2;
+/// - 3: in `Sequential` order a State's turn ends when every seat of it that someone
+///   holds has said ready (under 1 and 2, the first of them to say so ended it).
+pub const RULES: u32 = 3;
 
 /// Version 1: public attribution to the State that did it.
 pub const V1_ATTRIBUTION_CORRECT: i8 = 8;

@@ -104,6 +104,19 @@ impl FactSet {
     }
 }
 
+/// From round `round` on, chance draws are keyed by `seed` instead of the exercise's
+/// seed. A fork of a recorded exercise sets it so that runs continuing the same
+/// record explore different outcomes, while the record itself replays exactly
+/// (its draws were made under the original seed). Recorded in the fork's journal
+/// header ([`crate::journal::Header::reseeds`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Reseed {
+    /// The first round (1-based) drawn under `seed`.
+    pub round: u8,
+    /// The seed of draws from `round` on.
+    pub seed: u64,
+}
+
 /// Everything that is true in an exercise at one moment: the fold of its events.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Situation {
@@ -111,6 +124,9 @@ pub struct Situation {
     phase: Phase,
     paused: bool,
     seed: u64,
+    /// Chance draws from a round on use another seed (forks exploring other
+    /// outcomes), by round, ascending.
+    reseeds: Vec<Reseed>,
     /// The version of the rules this exercise is played under ([`super::rules::RULES`]).
     rules: u32,
     next_seq: u32,
@@ -163,6 +179,7 @@ impl Situation {
             phase: Phase::Setup,
             paused: false,
             seed,
+            reseeds: Vec::new(),
             rules,
             next_seq: 0,
             tension: scenario.initial_tension.clone(),
@@ -206,9 +223,27 @@ impl Situation {
     pub fn paused(&self) -> bool {
         self.paused
     }
-    /// The exercise's seed (chance draws are keyed by it).
+    /// The exercise's seed (chance draws are keyed by it, until a [`Reseed`]).
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+    /// Where chance draws change seed (forks of forks may have several), by round.
+    pub fn reseeds(&self) -> &[Reseed] {
+        &self.reseeds
+    }
+    /// The seed chance draws in `round` are keyed by: that of the last [`Reseed`]
+    /// at or before `round`, else the exercise's.
+    pub fn draw_seed(&self, round: u8) -> u64 {
+        self.reseeds
+            .iter()
+            .rev()
+            .find(|r| r.round <= round)
+            .map_or(self.seed, |r| r.seed)
+    }
+    /// Replace the reseeds (ascending by round). Only for rounds that have not begun;
+    /// [`super::Game::reseed`] guards that.
+    pub(super) fn set_reseeds(&mut self, reseeds: Vec<Reseed>) {
+        self.reseeds = reseeds;
     }
     /// The version of the rules in force.
     pub fn rules(&self) -> u32 {

@@ -256,7 +256,10 @@ mod tests {
             let c = crate::scenario::compile_str("synthetic.ron", &src);
             assert!(c.scenario.is_some(), "{}", c.report.lines().join("\n"));
             let s = c.scenario.unwrap();
-            assert!(s.states.iter().all(|st| st.bodies.len() == got), "{asked} asked");
+            assert!(
+                s.states.iter().all(|st| st.bodies.len() == got),
+                "{asked} asked"
+            );
         }
     }
 }

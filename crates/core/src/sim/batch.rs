@@ -59,7 +59,7 @@ impl Bots {
             policy,
             seeds: seats
                 .iter()
-                .map(|s| bot_seed(game.seed(), &s.key(scenario)))
+                .map(|s| bot_seed(game.draw_seed(), &s.key(scenario)))
                 .collect(),
             views: seats
                 .into_iter()
@@ -218,8 +218,20 @@ pub struct Options<'a> {
     pub source: Option<std::path::PathBuf>,
     /// The scenario file's text, kept in each journal's header.
     pub source_text: Option<String>,
-    /// Continue from this record (a journal cut at a round) instead of from the start.
-    pub start: Option<&'a [Event]>,
+    /// Continue a recorded exercise instead of starting fresh.
+    pub start: Option<Start<'a>>,
+}
+
+/// Where batch runs continue a recorded exercise ("what if, from round N?"): the
+/// record replays under its own seed and rules up to the round, then each run draws
+/// chance under its own seed ([`crate::engine::Reseed`]) and its bots decide with
+/// seeds derived from that.
+#[derive(Clone, Copy)]
+pub struct Start<'a> {
+    /// The recorded exercise.
+    pub loaded: &'a journal::Loaded,
+    /// Bots take over from the start of this round (1-based).
+    pub round: u8,
 }
 
 /// The file name of one simulated game's journal.
@@ -250,21 +262,6 @@ pub fn free_journal_suffix(
             })
         })
         .unwrap_or_default()
-}
-
-/// A game standing where a recorded one was cut; the seed drives what follows.
-fn resume_record(
-    scenario: &Arc<Scenario>,
-    seed: u64,
-    record: &[Event],
-) -> Result<Game, journal::JournalError> {
-    Game::replay(scenario.clone(), seed, record.to_vec()).map_err(|source| {
-        journal::JournalError::Replay {
-            path: "--from".into(),
-            line: 0,
-            source,
-        }
-    })
 }
 
 /// The seed of run `i`: consecutive runs get unrelated streams.
@@ -299,21 +296,38 @@ pub fn simulate(
                 None => {
                     let mut g = match opts.start {
                         None => Game::new(scenario.clone(), seed),
-                        Some(record) => resume_record(&scenario, seed, record)?,
+                        Some(st) => {
+                            let (_, _, mut g) =
+                                journal::cut(st.loaded, scenario.clone(), st.round, Some(seed))?;
+                            let open = crate::engine::history::opening(st.round);
+                            if let Err(refused) = g.handle(Seat::Control, open) {
+                                return Err(SessionError::Refused(refused));
+                            }
+                            g
+                        }
                     };
                     play_rounds(&mut g, *policy);
                     g
                 }
                 Some(path) => {
-                    let rec = Recording {
-                        path: Some(path.clone()),
-                        durability: Some(journal::Durability::Flush),
-                        source_text: opts.source_text.clone(),
+                    let mut s = match opts.start {
+                        None => {
+                            let rec = Recording {
+                                path: Some(path.clone()),
+                                durability: Some(journal::Durability::Flush),
+                                source_text: opts.source_text.clone(),
+                            };
+                            Session::start(scenario.clone(), opts.source.clone(), seed, rec)?
+                        }
+                        Some(st) => Session::fork(
+                            st.loaded,
+                            scenario.clone(),
+                            opts.source.clone(),
+                            st.round,
+                            Some(seed),
+                            path,
+                        )?,
                     };
-                    let mut s = Session::start(scenario.clone(), opts.source.clone(), seed, rec)?;
-                    if let Some(record) = opts.start {
-                        s.adopt(record)?;
-                    }
                     play_rounds(&mut s, *policy);
                     s.game().clone()
                 }

@@ -5,5 +5,5 @@ pub mod batch;
 pub mod policy;
 
 pub use batch::Bots;
-pub use batch::{Options, PolicySummary, play, render, simulate};
+pub use batch::{Options, PolicySummary, Start, play, render, simulate};
 pub use policy::{Policy, bot_seed};

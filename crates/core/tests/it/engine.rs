@@ -687,3 +687,57 @@ fn a_round_cannot_open_past_the_last() {
     assert_eq!(g.situation().phase(), Phase::Ended);
     assert!(g.handle(Seat::Control, Command::End).is_err());
 }
+
+/// In `Sequential` order a State's turn ends when every seat of it that someone holds
+/// has said ready, whatever seats are held and in whatever order they say so; a
+/// freed seat no longer holds it up. Under rules 2 the first ready ended it.
+mod sequential_turns {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::Arc;
+
+    fn sequential() -> Arc<cbm_ttx_core::scenario::Scenario> {
+        Arc::new(compile(&TUTORIAL.replace(
+            "actions_per_round: 3,",
+            "actions_per_round: 3,\n    turn_order: Sequential,",
+        )))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+        #[test]
+        fn the_turn_waits_for_every_held_seat(held in proptest::collection::vec(any::<bool>(), 1..8), order in any::<proptest::sample::Index>(), free_last in any::<bool>(), rules in 2u32..4) {
+            let s = sequential();
+            let lk = state(&s, "lakeland");
+            let seats: Vec<Seat> = std::iter::once(Seat::State(lk))
+                .chain(s.body_ids(lk).map(Seat::Body))
+                .collect();
+            let taken: Vec<Seat> = seats.iter().zip(held.iter().cycle()).filter(|(_, h)| **h).map(|(s, _)| *s).collect();
+            let mut g = Game::with_rules(s.clone(), 1, rules);
+            for (i, seat) in taken.iter().enumerate() {
+                control(&mut g, Command::TakeSeat { seat: *seat, name: format!("p{i}") });
+            }
+            control(&mut g, Command::Start);
+            control(&mut g, Command::BeginDeliberation { seconds: 0 });
+            prop_assert_eq!(g.situation().turn(), Some(lk));
+            // Who says ready, in a shuffled order; with nobody seated, the State seat.
+            let mut sayers = if taken.is_empty() { vec![Seat::State(lk)] } else { taken.clone() };
+            let k = order.index(sayers.len());
+            sayers.rotate_left(k);
+            let last = sayers.pop().unwrap();
+            for (n, seat) in sayers.iter().enumerate() {
+                g.handle(*seat, Command::Ready).unwrap();
+                let passed = g.situation().turn() != Some(lk);
+                prop_assert_eq!(passed, rules < 3 && n == 0, "{} ready of {:?}", n + 1, taken);
+                if passed { return Ok(()); }
+            }
+            if free_last && !sayers.is_empty() {
+                // The seat still to say ready is freed: the turn no longer waits for it.
+                control(&mut g, Command::FreeSeat { seat: last });
+            } else {
+                g.handle(last, Command::Ready).unwrap();
+            }
+            prop_assert_ne!(g.situation().turn(), Some(lk));
+        }
+    }
+}

@@ -111,7 +111,8 @@ fn a_fork_records_its_origin_and_replays_deterministically() {
     let loaded = journal::read(&path).unwrap();
     let fork_path = dir.path().join("fork.jsonl");
     let session =
-        cbm_ttx_core::session::Session::fork(&loaded, s.clone(), None, 2, &fork_path).unwrap();
+        cbm_ttx_core::session::Session::fork(&loaded, s.clone(), None, 2, None, &fork_path)
+            .unwrap();
     // Exactly the record before round 2 opened, then round 2 opened again: with the
     // same seed, the same briefing, byte for byte.
     let cut = round_start(original.events(), 2).unwrap();
