@@ -161,10 +161,11 @@ fn next_step(ex: &Exercise, view: &SeatView, n: &Narrator) -> Option<(String, In
                 c(Command::CloseDeliberation)
             } else {
                 let states = n.scenario().states.len();
+                let verb = if idle.len() == 1 { "has" } else { "have" };
                 c(Command::CloseDeliberation).confirm(
                     format!(
-                        "Resolve while {} of {states} have staged nothing?",
-                        cbm_ttx_core::narrate::count(idle.len(), "State", "States")
+                        "Resolve while {} of {states} States {verb} staged nothing?",
+                        idle.len()
                     ),
                     format!(
                         "Nothing staged by: {}. Resolving closes this round's deliberation for everyone; it cannot be reopened.",

@@ -42,9 +42,10 @@ pub(super) fn write(
     let controls: Vec<serde_json::Value> = widgets::drawn(&ctx)
         .items
         .iter()
-        .map(|(label, rect, visible)| {
+        .map(|(label, rect, visible, enabled)| {
             serde_json::json!({
                 "label": label,
+                "enabled": enabled,
                 "rect": px(*rect),
                 "visible": if visible.is_positive() { Some(px(*visible)) } else { None },
             })

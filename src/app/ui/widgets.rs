@@ -132,6 +132,7 @@ pub fn combo(
     let r = egui::ComboBox::from_id_salt(name)
         .selected_text(selected)
         .width(width)
+        .height(ui.ctx().content_rect().height() * 0.7)
         .truncate()
         .show_ui(ui, add);
     remember(ui, name, &r.response);
@@ -164,7 +165,8 @@ pub fn text_field(
 #[derive(Clone, Debug, Default)]
 pub struct Drawn {
     pub pass: u64,
-    pub items: Vec<(String, egui::Rect, egui::Rect)>,
+    /// Label, rectangle, visible part, enabled.
+    pub items: Vec<(String, egui::Rect, egui::Rect, bool)>,
 }
 
 fn drawn_id() -> egui::Id {
@@ -182,7 +184,8 @@ pub fn remember(ui: &Ui, label: &str, r: &egui::Response) {
             list.pass = pass;
             list.items.clear();
         }
-        list.items.push((label.to_owned(), r.rect, visible));
+        list.items
+            .push((label.to_owned(), r.rect, visible, r.enabled()));
     });
 }
 
