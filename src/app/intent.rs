@@ -231,7 +231,7 @@ impl Shell<'_, '_> {
             Intent::OpenFile(p) => {
                 library::open_file(&mut self.lib, &self.assets, &self.data, &p);
             }
-            Intent::ToLobby => self.to_lobby(),
+            Intent::ToLobby => self.open_lobby(),
             Intent::Resume(path) => match resume(&self.lib, &path) {
                 Ok(s) => self.enter(Exercise::new(s), None),
                 Err(e) => self.lib.open_error = Some(e),
@@ -394,7 +394,7 @@ impl Shell<'_, '_> {
         self.next.set(Screen::Console);
     }
 
-    fn to_lobby(&mut self) {
+    fn open_lobby(&mut self) {
         let Some(e) = self.lib.selected() else {
             self.lib.open_error = Some("choose a scenario first".into());
             return;
