@@ -73,7 +73,45 @@ pub enum Intent {
     ClaimSeat(String),
     /// Participant: leave and go back to the picker.
     LeaveLan,
+    /// Ask before an irreversible step; the step is done only if confirmed.
+    Ask(Box<Confirm>),
+    /// The answer to the question asked (true: do it).
+    Answer(bool),
 }
+
+/// A question before an irreversible step (the engine has no undo).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Confirm {
+    /// What is about to happen, as a question.
+    pub question: String,
+    /// Why it matters (what cannot be undone, what is missing).
+    pub detail: String,
+    /// The confirming button's label ("End the exercise").
+    pub yes: String,
+    /// What is done when confirmed.
+    pub then: Intent,
+}
+
+impl Intent {
+    /// This intent, done only once confirmed.
+    pub fn confirm(
+        self,
+        question: impl Into<String>,
+        detail: impl Into<String>,
+        yes: impl Into<String>,
+    ) -> Intent {
+        Intent::Ask(Box::new(Confirm {
+            question: question.into(),
+            detail: detail.into(),
+            yes: yes.into(),
+            then: self,
+        }))
+    }
+}
+
+/// The question waiting for an answer, if any (drawn over every screen).
+#[derive(Resource, Debug, Default)]
+pub struct Confirming(pub Option<Confirm>);
 
 /// A recorded exercise being stepped through.
 #[derive(Resource, Debug)]
@@ -153,6 +191,7 @@ pub struct IntentPlugin;
 impl Plugin for IntentPlugin {
     fn build(&self, app: &mut App) {
         app.add_message::<Intent>()
+            .init_resource::<Confirming>()
             .add_systems(Update, handle_intents.in_set(ExerciseSet::Commands));
     }
 }
@@ -171,6 +210,7 @@ pub struct Shell<'w, 's> {
     data: Res<'w, storage::DataDir>,
     options: Option<Res<'w, super::AppOptions>>,
     replay: Option<ResMut<'w, Replay>>,
+    confirming: ResMut<'w, Confirming>,
 }
 
 pub fn handle_intents(mut intents: MessageReader<Intent>, mut shell: Shell) {
@@ -191,7 +231,7 @@ impl Shell<'_, '_> {
             Intent::OpenFile(p) => {
                 library::open_file(&mut self.lib, &self.assets, &self.data, &p);
             }
-            Intent::ToLobby => self.to_lobby(),
+            Intent::ToLobby => self.open_lobby(),
             Intent::Resume(path) => match resume(&self.lib, &path) {
                 Ok(s) => self.enter(Exercise::new(s), None),
                 Err(e) => self.lib.open_error = Some(e),
@@ -223,6 +263,9 @@ impl Shell<'_, '_> {
                     (self.running.as_deref_mut(), self.exercise.as_deref_mut())
                 {
                     let ending = cmd == Command::End;
+                    if ending {
+                        keep_note(r, ex);
+                    }
                     if r.command(ex, seat, cmd).is_ok() && ending {
                         self.next.set(Screen::HotWash);
                     }
@@ -282,6 +325,11 @@ impl Shell<'_, '_> {
                 }
             }
             Intent::CloseExercise => {
+                if let (Some(r), Some(ex)) =
+                    (self.running.as_deref_mut(), self.exercise.as_deref_mut())
+                {
+                    keep_note(r, ex);
+                }
                 self.commands.remove_resource::<Running>();
                 self.commands.remove_resource::<Exercise>();
                 self.commands.remove_resource::<Lobby>();
@@ -322,6 +370,14 @@ impl Shell<'_, '_> {
                     Err(e) => self.lib.open_error = Some(e),
                 }
             }
+            Intent::Ask(c) => self.confirming.0 = Some(*c),
+            Intent::Answer(yes) => {
+                if let Some(c) = self.confirming.0.take()
+                    && yes
+                {
+                    self.handle(c.then);
+                }
+            }
             // The network intents are handled in `lan`.
             Intent::HostLan | Intent::JoinLan { .. } | Intent::ClaimSeat(_) | Intent::LeaveLan => {}
         }
@@ -338,7 +394,7 @@ impl Shell<'_, '_> {
         self.next.set(Screen::Console);
     }
 
-    fn to_lobby(&mut self) {
+    fn open_lobby(&mut self) {
         let Some(e) = self.lib.selected() else {
             self.lib.open_error = Some("choose a scenario first".into());
             return;
@@ -387,6 +443,18 @@ impl Shell<'_, '_> {
             }
             Err(e) => self.lib.open_error = Some(e),
         }
+    }
+}
+
+/// A note control typed but did not add is recorded, not lost, when the exercise
+/// ends or is left.
+fn keep_note(r: &mut Running, ex: &mut Exercise) {
+    let text = r.control_inputs.note.trim().to_owned();
+    if !text.is_empty()
+        && r.command(ex, Seat::Control, Command::Annotate { text })
+            .is_ok()
+    {
+        r.control_inputs.note.clear();
     }
 }
 

@@ -34,6 +34,8 @@ pub struct AppOptions {
     pub screenshot: Option<(PathBuf, Screen)>,
     /// UI scale (1.0 = 100 %).
     pub scale: f32,
+    /// Window size in pixels (default 1440×900).
+    pub size: Option<(u32, u32)>,
     /// With a screenshot of the exercise: show this seat's view (`ardenia`, `ardenia/cert`).
     pub seat: Option<String>,
     /// Language of scenario text (if the scenario has it).
@@ -84,8 +86,51 @@ fn install_waker(proxy: Option<Res<bevy::winit::EventLoopProxyWrapper>>) {
     }
 }
 
-/// Run the app until its window closes. Returns the process exit code.
+/// Why no window can be opened here, if that is known before trying: on Linux and
+/// the BSDs the app needs an X11 display (a desktop session, XWayland on Wayland).
+pub fn no_display() -> Option<String> {
+    if !cfg!(all(unix, not(target_os = "macos"))) {
+        return None;
+    }
+    let help = "cbm-ttx's window needs a desktop session. Without one:\n  \
+        cbm-ttx host SCENARIO --headless   host a LAN exercise without a window\n  \
+        cbm-ttx validate SCENARIO          check scenario files\n  \
+        cbm-ttx simulate SCENARIO          let bots play\n  \
+        cbm-ttx report JOURNAL             write the after-action report\n\
+        or run the app under a virtual display: xvfb-run -a cbm-ttx";
+    let display = std::env::var("DISPLAY").unwrap_or_default();
+    if display.trim().is_empty() {
+        let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some();
+        return Some(if wayland {
+            format!("no X11 display (DISPLAY is not set; on Wayland, enable XWayland).\n{help}")
+        } else {
+            format!("no display (neither DISPLAY nor WAYLAND_DISPLAY is set).\n{help}")
+        });
+    }
+    // A local display ":N" is a socket; a stale DISPLAY names one that is gone.
+    if let Some(n) = display
+        .strip_prefix(':')
+        .and_then(|d| d.split('.').next())
+        .filter(|n| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty())
+    {
+        let socket = std::path::Path::new("/tmp/.X11-unix").join(format!("X{n}"));
+        if std::path::Path::new("/tmp/.X11-unix").is_dir() && !socket.exists() {
+            return Some(format!(
+                "the display {display} is not running ({} is missing).\n{help}",
+                socket.display()
+            ));
+        }
+    }
+    None
+}
+
+/// Run the app until its window closes. Returns the process exit code (2 when there
+/// is no display to open a window on).
 pub fn run(options: AppOptions) -> i32 {
+    if let Some(why) = no_display() {
+        eprintln!("error: {why}");
+        return 2;
+    }
     let mut app = App::new();
     let title = match &options.screenshot {
         Some(_) => "cbm-ttx (screenshot)".to_owned(),
@@ -97,7 +142,7 @@ pub fn run(options: AppOptions) -> i32 {
             .set(WindowPlugin {
                 primary_window: Some(Window {
                     title,
-                    resolution: (1440, 900).into(),
+                    resolution: options.size.unwrap_or((1440, 900)).into(),
                     ..default()
                 }),
                 ..default()

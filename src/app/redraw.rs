@@ -71,17 +71,26 @@ fn update_mode(
     }
 }
 
-/// One more frame right after anything changed.
-fn redraw_after_change(
+/// One more frame right after anything changed: an intent (handled in the next
+/// frame's Update), a screen change still pending (applied in the frame after), a
+/// new screen, a new event in the exercise or a question to confirm. Without this the
+/// result of a click would show only at the next input or heartbeat.
+#[allow(clippy::too_many_arguments)]
+pub fn redraw_after_change(
     mut intents: MessageReader<Intent>,
     screen: Res<State<Screen>>,
+    next: Res<NextState<Screen>>,
     exercise: Option<Res<Exercise>>,
-    mut seen: Local<(usize, Option<Screen>)>,
+    confirming: Option<Res<super::intent::Confirming>>,
+    mut seen: Local<(usize, Option<Screen>, bool)>,
     mut redraw: MessageWriter<RequestRedraw>,
 ) {
     let events = exercise.map(|e| e.session.events().len()).unwrap_or(0);
-    let changed = intents.read().count() > 0 || seen.0 != events || seen.1 != Some(*screen.get());
-    *seen = (events, Some(*screen.get()));
+    let asking = confirming.is_some_and(|c| c.0.is_some());
+    let pending = !matches!(*next, NextState::Unchanged);
+    let now = (events, Some(*screen.get()), asking);
+    let changed = intents.read().count() > 0 || pending || *seen != now;
+    *seen = now;
     if changed {
         redraw.write(RequestRedraw);
     }

@@ -116,10 +116,39 @@ fn stage(
     match target {
         Screen::Picker => {}
         Screen::Participant => {
-            commands.insert_resource(participant(&scenario, seat, lang));
+            commands.insert_resource(demo_participant(&scenario, seat, lang));
             next.set(Screen::Participant);
         }
         Screen::Replay => {
+            commands.insert_resource(demo_replay(scenario, source, seat));
+            next.set(Screen::Replay);
+        }
+        Screen::Lobby => {
+            commands.insert_resource(demo_lobby(scenario, source, lang));
+            next.set(Screen::Lobby);
+        }
+        Screen::Console | Screen::Board | Screen::HotWash => {
+            let Some(ex) = demo_exercise(&scenario, source, target, lang) else {
+                return;
+            };
+            let mut running = Running::new(&ex);
+            running.viewing = seat.map(Viewing::Seat).unwrap_or(Viewing::Control);
+            commands.insert_resource(ex);
+            commands.insert_resource(running);
+            next.set(target);
+            intents.write(Intent::DismissNotice);
+        }
+    }
+}
+
+/// A recorded exercise (bots), shown at round 2.
+pub fn demo_replay(
+    scenario: Arc<Scenario>,
+    source: Option<PathBuf>,
+    seat: Option<Seat>,
+) -> super::intent::Replay {
+    {
+        {
             let game = sim::play(scenario.clone(), scenario.seed, Policy::Random);
             let loaded = journal::Loaded {
                 path: "demonstration.jsonl".into(),
@@ -135,17 +164,22 @@ fn stage(
                 )],
                 torn: None,
             };
-            commands.insert_resource(super::intent::Replay {
+            super::intent::Replay {
                 scenario,
                 source,
                 loaded,
                 events: game.events().to_vec(),
                 round: 2,
                 viewing: seat.map(Viewing::Seat).unwrap_or(Viewing::Control),
-            });
-            next.set(Screen::Replay);
+            }
         }
-        Screen::Lobby => {
+    }
+}
+
+/// The lobby with a few seats named.
+pub fn demo_lobby(scenario: Arc<Scenario>, source: Option<PathBuf>, lang: Option<Lang>) -> Lobby {
+    {
+        {
             let mut d = Lobby::new(scenario.clone(), source);
             if let Some(l) = lang {
                 d.lang = l;
@@ -163,26 +197,18 @@ fn stage(
             for ((_, name), demo) in d.names.iter_mut().zip(names) {
                 *name = demo.to_owned();
             }
-            commands.insert_resource(d);
-            next.set(Screen::Lobby);
-        }
-        Screen::Console | Screen::Board | Screen::HotWash => {
-            let Some(ex) = exercise(&scenario, source, target, lang) else {
-                return;
-            };
-            let mut running = Running::new(&ex);
-            running.viewing = seat.map(Viewing::Seat).unwrap_or(Viewing::Control);
-            commands.insert_resource(ex);
-            commands.insert_resource(running);
-            next.set(target);
-            intents.write(Intent::DismissNotice);
+            d
         }
     }
 }
 
 /// A participant's client as it stands after two rounds, its view built exactly as
 /// a client builds it: public scenario, the seat's events and what they disclosed.
-fn participant(scenario: &Arc<Scenario>, seat: Option<Seat>, lang: Option<Lang>) -> LanClient {
+pub fn demo_participant(
+    scenario: &Arc<Scenario>,
+    seat: Option<Seat>,
+    lang: Option<Lang>,
+) -> LanClient {
     let seat = seat.unwrap_or(Seat::State(StateId(0)));
     let mut game = Game::new(scenario.clone(), scenario.seed);
     let _ = game.handle(
@@ -226,7 +252,7 @@ fn participant(scenario: &Arc<Scenario>, seat: Option<Seat>, lang: Option<Lang>)
 }
 
 /// An exercise two rounds in (or ended, for the hot wash), with a frozen clock.
-fn exercise(
+pub fn demo_exercise(
     scenario: &Arc<Scenario>,
     source: Option<PathBuf>,
     target: Screen,

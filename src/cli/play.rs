@@ -17,6 +17,9 @@ pub struct Args {
     /// UI scale, e.g. 1.5 for a projector.
     #[arg(long, default_value_t = 1.0)]
     pub scale: f32,
+    /// Window size in pixels, e.g. 1280x720 (default 1440x900).
+    #[arg(long, value_parser = parse_size)]
+    pub size: Option<(u32, u32)>,
     /// With --screenshot --screen console: show this seat's view, e.g. `ardenia` or `ardenia/cert`.
     #[arg(long, requires = "screenshot")]
     pub seat: Option<String>,
@@ -32,6 +35,20 @@ pub fn parse_screen(s: &str) -> Result<Screen, String> {
     })
 }
 
+pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once(['x', 'X', '×'])
+        .ok_or_else(|| format!("size {s:?}: use WIDTHxHEIGHT, e.g. 1280x720"))?;
+    let n = |v: &str| {
+        v.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (200..=10_000).contains(n))
+            .ok_or_else(|| format!("size {s:?}: use WIDTHxHEIGHT, e.g. 1280x720"))
+    };
+    Ok((n(w)?, n(h)?))
+}
+
 pub fn parse_lang(s: &str) -> Result<cbm_ttx_core::scenario::Lang, String> {
     cbm_ttx_core::scenario::Lang::from_code(s)
         .ok_or_else(|| format!("unknown language {s:?}: use en, fr, de, it, ru or es"))
@@ -42,6 +59,7 @@ pub fn run(args: &Args) -> i32 {
         scenario: args.scenario.clone(),
         screenshot: args.screenshot.clone().map(|p| (p, args.screen)),
         scale: args.scale,
+        size: args.size,
         seat: args.seat.clone(),
         lang: args.lang,
         ..Default::default()

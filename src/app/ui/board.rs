@@ -17,7 +17,7 @@ use cbm_ttx_core::narrate::{Mood, Narrator};
 pub fn plugin(app: &mut App) {
     app.add_systems(
         EguiPrimaryContextPass,
-        draw.run_if(in_state(Screen::Board)).after(super::style),
+        draw.run_if(in_state(Screen::Board)).in_set(super::Draw),
     );
 }
 
@@ -30,12 +30,19 @@ fn draw(
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?.clone();
+    out.write_batch(show(&ctx, &mut ex));
+    Ok(())
+}
+
+/// The board: what an observer may see, in large type.
+pub fn show(ctx: &egui::Context, ex: &mut Exercise) -> Vec<Intent> {
+    let mut intents = Vec::new();
     if !ctx.text_edit_focused()
         && ctx.input(|i| i.key_pressed(egui::Key::B) || i.key_pressed(egui::Key::Escape))
     {
-        out.write(Intent::Show(Screen::Console));
+        intents.push(Intent::Show(Screen::Console));
     }
-    let mut root = root_ui(&ctx);
+    let mut root = root_ui(ctx);
     let ui = &mut root;
     let lang = ex.session.settings().lang;
     let clock = ex.session.clock();
@@ -80,7 +87,7 @@ fn draw(
                 );
             }
             if button(ui, "Back to console (B)") {
-                out.write(Intent::Show(Screen::Console));
+                intents.push(Intent::Show(Screen::Console));
             }
         });
         ui.add_space(8.0);
@@ -121,7 +128,7 @@ fn draw(
             .id_salt("board-feed")
             .show(ui, |ui| feed(ui, &n, &view));
     });
-    Ok(())
+    intents
 }
 
 /// The public feed, newest first, coloured by whether each line eases or strains.

@@ -37,7 +37,7 @@ pub struct ConsoleState {
 pub fn plugin(app: &mut App) {
     app.init_resource::<ConsoleState>().add_systems(
         EguiPrimaryContextPass,
-        draw.run_if(in_state(Screen::Console)).after(super::style),
+        draw.run_if(in_state(Screen::Console)).in_set(super::Draw),
     );
 }
 
@@ -47,6 +47,7 @@ fn draw(
     mut contexts: EguiContexts,
     running: Option<ResMut<Running>>,
     exercise: Option<ResMut<Exercise>>,
+    confirming: Res<crate::app::intent::Confirming>,
     mut st: ResMut<ConsoleState>,
     mut out: MessageWriter<Intent>,
 ) -> Result {
@@ -54,7 +55,28 @@ fn draw(
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?.clone();
-    let mut root = root_ui(&ctx);
+    out.write_batch(show(
+        &ctx,
+        &mut running,
+        &mut ex,
+        &mut st,
+        lan.as_deref().zip(seats.as_deref()),
+        confirming.0.is_some(),
+    ));
+    Ok(())
+}
+
+/// The console (control's view) or the hot seat's view, with the top and bottom bars.
+/// `asking`: a question waits for an answer, so keys do nothing here.
+pub fn show(
+    ctx: &egui::Context,
+    running: &mut Running,
+    ex: &mut Exercise,
+    st: &mut ConsoleState,
+    lan: Option<(&crate::net::host::LanHost, &crate::net::seats::SeatRegistry)>,
+    asking: bool,
+) -> Vec<Intent> {
+    let mut root = root_ui(ctx);
     let ui = &mut root;
     let mut intents = Vec::new();
     let scenario = ex.session.scenario().clone();
@@ -66,8 +88,10 @@ fn draw(
     };
     let n = Narrator::new(&record, lang);
 
-    shortcuts(&ctx, &running, &ex, &control_view, &mut intents, &mut st);
-    top_bar(ui, &n, &running, &ex, &control_view, &mut intents);
+    if !asking {
+        shortcuts(ctx, running, ex, &control_view, &n, &mut intents, st);
+    }
+    top_bar(ui, &n, running, ex, &control_view, &mut intents);
     egui::Panel::bottom("exercise-bottom").show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             ui.label(muted(
@@ -76,7 +100,7 @@ fn draw(
             if let Some(p) = ex.session.journal_path() {
                 ui.label(muted(format!("· journal: {}", p.display())));
             }
-            if let (Some(h), Some(seats)) = (&lan, &seats) {
+            if let Some((h, seats)) = lan {
                 let online = seats.seated().iter().filter(|(_, on)| *on).count();
                 ui.label(muted(format!(
                     "· LAN: code {} on UDP {} · {} connected",
@@ -99,18 +123,10 @@ fn draw(
         });
     }
     if st.show_help {
-        help(&ctx, &mut st);
+        help(ctx, st);
     }
     match running.viewing {
-        Viewing::Control => console(
-            ui,
-            &n,
-            &mut running,
-            &ex,
-            &control_view,
-            &mut st,
-            &mut intents,
-        ),
+        Viewing::Control => console(ui, &n, running, ex, &control_view, st, &mut intents),
         Viewing::Seat(seat) if running.covered => cover(ui, &n, seat, &mut intents),
         Viewing::Seat(seat) => {
             let view = ex.session.view(seat).clone();
@@ -119,12 +135,12 @@ fn draw(
             seat_view(ui, &seat_n, clock, &view, running.input(seat), &mut intents);
         }
     }
-    out.write_batch(intents);
-    Ok(())
+    intents
 }
 
-/// The step that moves the exercise on, by phase.
-fn next_step(ex: &Exercise, view: &SeatView) -> Option<(String, Intent)> {
+/// The step that moves the exercise on, by phase. Irreversible steps taken early or
+/// with States that have not acted are asked about first.
+fn next_step(ex: &Exercise, view: &SeatView, n: &Narrator) -> Option<(String, Intent)> {
     let c = |cmd| Intent::Command(Seat::Control, cmd);
     let last = view.round >= ex.session.scenario().round_count();
     Some(match view.phase {
@@ -132,17 +148,35 @@ fn next_step(ex: &Exercise, view: &SeatView) -> Option<(String, Intent)> {
         Phase::Briefing => {
             let s = ex.session.settings().round_seconds;
             let label = if s > 0 {
-                format!("Begin deliberation ({} min)", s / 60)
+                format!("Begin deliberation ({})", minutes(s))
             } else {
                 "Begin deliberation".into()
             };
             (label, c(Command::BeginDeliberation { seconds: s }))
         }
-        Phase::Deliberation => (
-            "Close deliberation and resolve".into(),
-            c(Command::CloseDeliberation),
-        ),
-        Phase::Debrief if last => ("End the exercise".into(), c(Command::End)),
+        Phase::Deliberation => {
+            let label = "Close deliberation and resolve".to_owned();
+            let idle = idle_states(view, n);
+            let intent = if idle.is_empty() {
+                c(Command::CloseDeliberation)
+            } else {
+                let states = n.scenario().states.len();
+                let verb = if idle.len() == 1 { "has" } else { "have" };
+                c(Command::CloseDeliberation).confirm(
+                    format!(
+                        "Resolve while {} of {states} States {verb} staged nothing?",
+                        idle.len()
+                    ),
+                    format!(
+                        "Nothing staged by: {}. Resolving closes this round's deliberation for everyone; it cannot be reopened.",
+                        idle.join(", ")
+                    ),
+                    "Resolve now",
+                )
+            };
+            (label, intent)
+        }
+        Phase::Debrief if last => ("End the exercise".into(), end_intent()),
         Phase::Debrief => (
             format!("Open round {}", view.round + 1),
             c(Command::OpenRound),
@@ -151,11 +185,42 @@ fn next_step(ex: &Exercise, view: &SeatView) -> Option<(String, Intent)> {
     })
 }
 
+/// "15 min", "1 min 30 s".
+fn minutes(seconds: u32) -> String {
+    match (seconds / 60, seconds % 60) {
+        (m, 0) => format!("{m} min"),
+        (0, s) => format!("{s} s"),
+        (m, s) => format!("{m} min {s} s"),
+    }
+}
+
+/// States that have staged nothing and are not ready this deliberation.
+fn idle_states(view: &SeatView, n: &Narrator) -> Vec<String> {
+    n.scenario()
+        .state_ids()
+        .filter(|s| {
+            !view.staged.iter().any(|a| a.seat.state() == Some(*s))
+                && !view.ready.iter().any(|r| r.state() == Some(*s))
+        })
+        .map(|s| n.state(s).to_owned())
+        .collect()
+}
+
+/// Ending, asked about first (no more rounds; notes can still be taken).
+fn end_intent() -> Intent {
+    Intent::Command(Seat::Control, Command::End).confirm(
+        "End the exercise?",
+        "No more rounds or actions can be played after this. The debrief opens; notes can still be added there.",
+        "End the exercise",
+    )
+}
+
 fn shortcuts(
     ctx: &egui::Context,
     running: &Running,
     ex: &Exercise,
     view: &SeatView,
+    n: &Narrator,
     intents: &mut Vec<Intent>,
     st: &mut ConsoleState,
 ) {
@@ -174,7 +239,7 @@ fn shortcuts(
         return;
     }
     if pressed(egui::Key::N)
-        && let Some((_, i)) = next_step(ex, view)
+        && let Some((_, i)) = next_step(ex, view, n)
     {
         intents.push(i);
     }
@@ -262,28 +327,32 @@ fn top_bar(
                 };
                 let mut chosen = running.viewing;
                 ui.label("Screen for:");
-                egui::ComboBox::from_id_salt("viewing")
-                    .selected_text(current)
-                    .width(260.0)
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(
+                combo(ui, "viewing", current, 260.0, |ui| {
+                    choice(
+                        ui,
+                        &mut chosen,
+                        Viewing::Control,
+                        "Exercise control (facilitator)",
+                    );
+                    for seat in Seat::all_player_seats(scenario) {
+                        let name = view
+                            .seats
+                            .get(&seat)
+                            .map(|p| format!(" — {p}"))
+                            .unwrap_or_default();
+                        let indent = if matches!(seat, Seat::Body(_)) {
+                            "    "
+                        } else {
+                            ""
+                        };
+                        choice(
+                            ui,
                             &mut chosen,
-                            Viewing::Control,
-                            "Exercise control (facilitator)",
+                            Viewing::Seat(seat),
+                            format!("{indent}{}{name}", n.seat(seat)),
                         );
-                        for seat in Seat::all_player_seats(scenario) {
-                            let name = view
-                                .seats
-                                .get(&seat)
-                                .map(|p| format!(" — {p}"))
-                                .unwrap_or_default();
-                            ui.selectable_value(
-                                &mut chosen,
-                                Viewing::Seat(seat),
-                                format!("{}{name}", n.seat(seat)),
-                            );
-                        }
-                    });
+                    }
+                });
                 if chosen != running.viewing {
                     intents.push(Intent::View(chosen));
                 }
@@ -343,13 +412,14 @@ fn console(
 ) {
     let control = |cmd| Intent::Command(Seat::Control, cmd);
     let cell = std::cell::RefCell::new(std::mem::take(intents));
-    let next = next_step(ex, view);
+    let next = next_step(ex, view, n);
     let round_minutes = ex.session.settings().round_seconds / 60;
     egui::CentralPanel::default().show(ui, |ui| {
         columns3(
             ui,
             380.0,
             400.0,
+            Fold::RightIntoLeft,
             |ui| {
                 card(ui, "Run the round", |ui| {
                     if let Some((label, intent)) = next
@@ -373,20 +443,19 @@ fn console(
                             }
                         }
                         if view.phase != Phase::Ended && view.started && button(ui, "End now") {
-                            cell.borrow_mut().push(control(Command::End));
+                            cell.borrow_mut().push(end_intent());
                         }
                     });
                     ui.horizontal_wrapped(|ui| {
                         ui.label("Clock for next rounds:");
                         let mut minutes = round_minutes;
-                        if ui
-                            .add(
-                                egui::DragValue::new(&mut minutes)
-                                    .range(0..=60)
-                                    .suffix(" min"),
-                            )
-                            .changed()
-                        {
+                        let r = ui.add(
+                            egui::DragValue::new(&mut minutes)
+                                .range(0..=60)
+                                .suffix(" min"),
+                        );
+                        remember(ui, "round-minutes", &r);
+                        if r.changed() {
                             cell.borrow_mut().push(Intent::SetRoundMinutes(minutes));
                         }
                     });
@@ -405,10 +474,9 @@ fn console(
                         (Tab::Adjudicate, "Adjudicate & annotate"),
                         (Tab::Log, "Full log"),
                     ] {
-                        if ui
-                            .selectable_label(st.tab == tab, RichText::new(label).size(16.0))
-                            .clicked()
-                        {
+                        let r = ui.selectable_label(st.tab == tab, RichText::new(label).size(17.0));
+                        remember(ui, label, &r);
+                        if r.clicked() {
                             st.tab = tab;
                         }
                     }
@@ -422,7 +490,7 @@ fn console(
             },
             |ui| {
                 card(ui, "Tension", |ui| {
-                    panels::tension_table(ui, n, &view.tension, 13.0)
+                    panels::tension_table(ui, n, &view.tension, 15.0)
                 });
                 ui.add_space(6.0);
                 card(ui, "Objectives (live)", |ui| {
@@ -461,7 +529,13 @@ fn seats(ui: &mut egui::Ui, n: &Narrator, view: &SeatView, intents: &mut Vec<Int
                 // Free the seat (a participant left, or swaps with someone): on the LAN
                 // its token is void and another laptop can claim it.
                 if button(ui, format!("Free the seat of {name}")) {
-                    intents.push(Intent::Command(Seat::Control, Command::FreeSeat { seat }));
+                    intents.push(
+                        Intent::Command(Seat::Control, Command::FreeSeat { seat }).confirm(
+                            format!("Free the seat of {name} ({})?", n.seat(seat)),
+                            "Their name leaves the seat; on the network their laptop loses it and someone else may take it.",
+                            "Free the seat",
+                        ),
+                    );
                 }
             }
             if staged > 0 {
@@ -482,6 +556,7 @@ fn injects(ui: &mut egui::Ui, n: &Narrator, view: &SeatView, intents: &mut Vec<I
         let fired = view.events.iter().any(
             |e| matches!(e.kind, EventKind::InjectRevealed { inject, .. } if inject.index() == i),
         );
+        let title = inj.title.get(n.lang);
         ui.horizontal_wrapped(|ui| {
             let when = match &inj.when {
                 cbm_ttx_core::scenario::When::Round(r) => format!("R{r}"),
@@ -490,22 +565,41 @@ fn injects(ui: &mut egui::Ui, n: &Narrator, view: &SeatView, intents: &mut Vec<I
             };
             ui.label(RichText::new(when).small().monospace().color(MUTED));
             if fired {
-                ui.label(RichText::new(format!("✔ {}", inj.title.get(n.lang))).color(GOOD));
+                ui.label(RichText::new(format!("✔ {title}")).color(GOOD));
             } else {
-                ui.label(inj.title.get(n.lang));
-                if view.started
-                    && view.phase != Phase::Ended
-                    && button(ui, format!("Reveal “{}”", inj.title.get(n.lang)))
-                {
-                    intents.push(Intent::Command(
-                        Seat::Control,
-                        Command::RevealInject {
-                            inject: cbm_ttx_core::scenario::InjectId(i as u16),
-                        },
-                    ));
-                }
+                ui.label(title);
             }
         });
+        if !fired && view.started && view.phase != Phase::Ended {
+            let reveal = Intent::Command(
+                Seat::Control,
+                Command::RevealInject {
+                    inject: cbm_ttx_core::scenario::InjectId(i as u16),
+                },
+            );
+            let early = match &inj.when {
+                cbm_ttx_core::scenario::When::Round(r) if *r > view.round => Some(format!(
+                    "It is planned for round {r}; this is round {}.",
+                    view.round
+                )),
+                cbm_ttx_core::scenario::When::Trigger(_) => {
+                    Some("It is meant to fire by itself when its condition is met.".to_owned())
+                }
+                _ => None,
+            };
+            if button_keyed(ui, "Reveal", &format!("Reveal “{title}”")) {
+                intents.push(match early {
+                    Some(why) => reveal.confirm(
+                        format!("Reveal “{title}” now?"),
+                        format!(
+                            "{why} Once revealed, its audience has it; it cannot be taken back."
+                        ),
+                        "Reveal now",
+                    ),
+                    None => reveal,
+                });
+            }
+        }
     }
 }
 
@@ -565,6 +659,9 @@ fn discussion(ui: &mut egui::Ui, n: &Narrator, view: &SeatView) {
                     | EventKind::ConcernExpired { .. }
                     | EventKind::ContactsUpdated { .. }
                     | EventKind::ActionSubmitted { .. }
+                    | EventKind::MessageSent { .. }
+                    | EventKind::CheckResult { .. }
+                    | EventKind::ActionVoid { .. }
             );
             if !interesting {
                 continue;
@@ -574,10 +671,15 @@ fn discussion(ui: &mut egui::Ui, n: &Narrator, view: &SeatView) {
                     chip(ui, line.kind.label(), OTHER);
                     ui.label(&line.title);
                 });
-                if let (Some(b), EventKind::InjectRevealed { .. } | EventKind::AdHocInject { .. }) =
-                    (&line.body, &e.kind)
-                {
-                    ui.label(RichText::new(b).small());
+                // Injects' narratives, and the texts of messages and statements.
+                match (&line.body, line.kind) {
+                    (Some(b), cbm_ttx_core::narrate::Kind::Inject) => {
+                        ui.label(b);
+                    }
+                    (Some(b), _) => {
+                        ui.label(RichText::new(format!("“{b}”")).italics());
+                    }
+                    _ => {}
                 }
             }
         }
@@ -593,17 +695,55 @@ fn adjudicate(
 ) {
     let st = &mut r.control_inputs;
     let running = view.started && view.phase != Phase::Ended;
+    card(
+        ui,
+        "Annotate (for the debrief; only control sees notes)",
+        |ui| {
+            text_field(ui, "note", &mut st.note, "an observation", 3);
+            ui.label(muted(
+                "A note not added yet is recorded when the exercise ends.",
+            ));
+            if button_if(
+                ui,
+                if st.note.trim().is_empty() {
+                    Err("write something")
+                } else {
+                    Ok(())
+                },
+                "Add note",
+            ) {
+                intents.push(Intent::Command(
+                    Seat::Control,
+                    Command::Annotate {
+                        text: st.note.trim().to_owned(),
+                    },
+                ));
+                st.note.clear();
+            }
+            for e in view.events.iter().rev() {
+                if let EventKind::Annotation { text } = &e.kind {
+                    ui.label(format!("Round {}: {text}", e.round));
+                }
+            }
+        },
+    );
+    ui.add_space(6.0);
     card(ui, "Adjust a tension", |ui| {
         ui.horizontal_wrapped(|ui| {
             state_combo(ui, n, "adjust-a", &mut st.adjust.a);
             ui.label("and");
             state_combo(ui, n, "adjust-b", &mut st.adjust.b);
-            ui.add(egui::Slider::new(&mut st.adjust.delta, -30..=30).text("change"));
         });
-        ui.add(
-            egui::TextEdit::singleline(&mut st.adjust.reason)
-                .hint_text("reason (goes into the record)")
-                .desired_width(f32::INFINITY),
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Change");
+            ui.add(egui::DragValue::new(&mut st.adjust.delta).range(-30..=30));
+        });
+        text_field(
+            ui,
+            "adjust-reason",
+            &mut st.adjust.reason,
+            "reason (goes into the record)",
+            1,
         );
         let ok = match (st.adjust.a, st.adjust.b) {
             _ if !running => Err("only while the exercise runs"),
@@ -635,33 +775,22 @@ fn adjudicate(
     });
     ui.add_space(6.0);
     card(ui, "Add an ad-hoc inject", |ui| {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.label("To:");
-            egui::ComboBox::from_id_salt("adhoc-to")
-                .selected_text(
-                    st.adhoc
-                        .to
-                        .map(|s| n.state(s))
-                        .unwrap_or("everyone (public)"),
-                )
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut st.adhoc.to, None, "everyone (public)");
-                    for s in n.scenario().state_ids() {
-                        ui.selectable_value(&mut st.adhoc.to, Some(s), n.state(s));
-                    }
-                });
+            let to = st
+                .adhoc
+                .to
+                .map(|s| n.state(s))
+                .unwrap_or("everyone (public)");
+            combo(ui, "adhoc-to", to, 220.0, |ui| {
+                choice(ui, &mut st.adhoc.to, None, "everyone (public)");
+                for s in n.scenario().state_ids() {
+                    choice(ui, &mut st.adhoc.to, Some(s), n.state(s));
+                }
+            });
         });
-        ui.add(
-            egui::TextEdit::singleline(&mut st.adhoc.title)
-                .hint_text("title")
-                .desired_width(f32::INFINITY),
-        );
-        ui.add(
-            egui::TextEdit::multiline(&mut st.adhoc.text)
-                .hint_text("what happens")
-                .desired_rows(3)
-                .desired_width(f32::INFINITY),
-        );
+        text_field(ui, "adhoc-title", &mut st.adhoc.title, "title", 1);
+        text_field(ui, "adhoc-text", &mut st.adhoc.text, "what happens", 3);
         let ok = if !running {
             Err("only while the exercise runs")
         } else if st.adhoc.title.trim().is_empty() {
@@ -685,51 +814,20 @@ fn adjudicate(
             st.adhoc = AdHocInput::default();
         }
     });
-    ui.add_space(6.0);
-    card(
-        ui,
-        "Annotate (for the debrief; only control sees notes)",
-        |ui| {
-            ui.add(
-                egui::TextEdit::multiline(&mut st.note)
-                    .hint_text("observation")
-                    .desired_rows(3)
-                    .desired_width(f32::INFINITY),
-            );
-            if button_if(
-                ui,
-                if st.note.trim().is_empty() {
-                    Err("write something")
-                } else {
-                    Ok(())
-                },
-                "Add note",
-            ) {
-                intents.push(Intent::Command(
-                    Seat::Control,
-                    Command::Annotate {
-                        text: st.note.trim().to_owned(),
-                    },
-                ));
-                st.note.clear();
-            }
-            for e in view.events.iter().rev() {
-                if let EventKind::Annotation { text } = &e.kind {
-                    ui.label(RichText::new(format!("r{} · {text}", e.round)).small());
-                }
-            }
-        },
-    );
 }
 
 fn state_combo(ui: &mut egui::Ui, n: &Narrator, id: &str, value: &mut Option<StateId>) {
-    egui::ComboBox::from_id_salt(id)
-        .selected_text(value.map(|s| n.state(s)).unwrap_or("State…"))
-        .show_ui(ui, |ui| {
+    combo(
+        ui,
+        id,
+        value.map(|s| n.state(s)).unwrap_or("State…"),
+        180.0,
+        |ui| {
             for s in n.scenario().state_ids() {
-                ui.selectable_value(value, Some(s), n.state(s));
+                choice(ui, value, Some(s), n.state(s));
             }
-        });
+        },
+    );
 }
 
 /// A participant's screen: inbox, composer and staged actions, what the seat knows,
@@ -746,20 +844,32 @@ pub fn seat_view(
 ) {
     let Some(me) = view.seat.state() else { return };
     let scenario = view.scenario();
+    let cell = std::cell::RefCell::new(std::mem::take(intents));
     egui::CentralPanel::default().show(ui, |ui| {
         columns3(
             ui,
             380.0,
-            400.0,
+            420.0,
+            Fold::LeftIntoRight,
             |ui| {
-                ui.label(RichText::new("Inbox").size(18.0).strong());
+                ui.label(RichText::new("Inbox").size(19.0).strong());
                 panels::inbox(ui, n, view);
             },
             |ui| {
-                ui.label(RichText::new(n.seat(view.seat)).size(24.0).strong());
-                if let Some(name) = view.seats.get(&view.seat) {
-                    ui.label(muted(name.clone()));
-                }
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(n.seat(view.seat)).size(24.0).strong());
+                    if let Some(name) = view.seats.get(&view.seat) {
+                        ui.label(muted(name.clone()));
+                    }
+                    if let Some(c) = clock.filter(|_| view.phase == Phase::Deliberation) {
+                        ui.label(
+                            RichText::new(format!("⏱ {} left", clock_text(c.remaining)))
+                                .size(19.0)
+                                .strong()
+                                .color(if c.remaining.as_secs() <= 60 { BAD } else { ACCENT }),
+                        );
+                    }
+                });
                 let phase_hint = match view.phase {
                     Phase::Briefing => "Briefing: read your inbox and discuss. Actions open when control begins deliberation.",
                     Phase::Deliberation if view.paused => "Paused by exercise control.",
@@ -769,29 +879,36 @@ pub fn seat_view(
                     Phase::Setup => "Waiting for the exercise to start.",
                 };
                 ui.label(RichText::new(phase_hint).color(ACCENT));
-                if let Some(c) = clock.filter(|_| view.phase == Phase::Deliberation) {
-                    ui.label(RichText::new(format!("⏱ {} left", clock_text(c.remaining))).size(18.0).strong());
-                }
-                ui.add_space(6.0);
+                ui.add_space(4.0);
                 card(ui, "Compose an action", |ui| {
-                    panels::composer(ui, n, view, input, intents)
+                    panels::composer(ui, n, view, input, &mut cell.borrow_mut())
                 });
-                ui.add_space(6.0);
-                card(ui, &format!("Staged this round (up to {} per seat)", scenario.actions_per_round), |ui| {
-                    panels::staged(ui, n, view, intents)
-                });
-                ui.add_space(6.0);
-                card(ui, "Messages", |ui| panels::messages(ui, n, view));
             },
             |ui| {
-                card(ui, &format!("{} — relations", n.state(me)), |ui| panels::relations(ui, n, view, me));
+                card(
+                    ui,
+                    &format!(
+                        "Staged this round (up to {} per seat)",
+                        scenario.actions_per_round
+                    ),
+                    |ui| panels::staged(ui, n, view, &mut cell.borrow_mut()),
+                );
+                ui.add_space(6.0);
+                card(ui, "Messages", |ui| panels::messages(ui, n, view));
+                ui.add_space(6.0);
+                card(ui, &format!("{} — relations", n.state(me)), |ui| {
+                    panels::relations(ui, n, view, me)
+                });
                 ui.add_space(6.0);
                 card(ui, "What you know", |ui| panels::facts(ui, n, view));
                 ui.add_space(6.0);
-                card(ui, "Contact-point directory (measure 8)", |ui| panels::directory(ui, n, view));
+                card(ui, "Contact-point directory (measure 8)", |ui| {
+                    panels::directory(ui, n, view)
+                });
             },
         );
     });
+    *intents = cell.into_inner();
 }
 
 fn help(ctx: &egui::Context, st: &mut ConsoleState) {

@@ -21,7 +21,7 @@ use cbm_ttx_core::scenario::{ActionKind, Measure};
 pub fn plugin(app: &mut App) {
     app.add_systems(
         EguiPrimaryContextPass,
-        draw.run_if(in_state(Screen::HotWash)).after(super::style),
+        draw.run_if(in_state(Screen::HotWash)).in_set(super::Draw),
     );
 }
 
@@ -35,7 +35,13 @@ fn draw(
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?.clone();
-    let mut root = root_ui(&ctx);
+    out.write_batch(show(&ctx, &mut running, &mut ex));
+    Ok(())
+}
+
+/// The hot wash: objectives, tensions, actions, notes (with a field for more), report.
+pub fn show(ctx: &egui::Context, running: &mut Running, ex: &mut Exercise) -> Vec<Intent> {
+    let mut root = root_ui(ctx);
     let ui = &mut root;
     let mut intents = Vec::new();
     let scenario = ex.session.scenario().clone();
@@ -84,7 +90,7 @@ fn draw(
                 .id_salt("debrief-notes")
                 .show(ui, |ui| {
                     card(ui, "Facilitator notes", |ui| {
-                        notes(ui, &view, &mut running, &mut intents)
+                        notes(ui, &view, running, &mut intents)
                     });
                     ui.add_space(6.0);
                     card(ui, "The record", |ui| match ex.session.journal_path() {
@@ -119,19 +125,13 @@ fn draw(
                 });
             });
     });
-    out.write_batch(intents);
-    Ok(())
+    intents
 }
 
 /// Notes taken so far, and a field for more (recorded even after the exercise ended).
 fn notes(ui: &mut egui::Ui, view: &SeatView, running: &mut Running, intents: &mut Vec<Intent>) {
     let draft = &mut running.control_inputs.note;
-    ui.add(
-        egui::TextEdit::multiline(draft)
-            .hint_text("an observation from the hot wash")
-            .desired_rows(3)
-            .desired_width(f32::INFINITY),
-    );
+    text_field(ui, "note", draft, "an observation from the hot wash", 3);
     let ok = if draft.trim().is_empty() {
         Err("write something first")
     } else {

@@ -18,7 +18,7 @@ use cbm_ttx_core::narrate::{Narrator, Record};
 pub fn plugin(app: &mut App) {
     app.add_systems(
         EguiPrimaryContextPass,
-        draw.run_if(in_state(Screen::Lobby)).after(super::style),
+        draw.run_if(in_state(Screen::Lobby)).in_set(super::Draw),
     );
 }
 
@@ -34,7 +34,23 @@ fn draw(
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?.clone();
-    let mut root = root_ui(&ctx);
+    out.write_batch(show(
+        &ctx,
+        &lobby,
+        lan.as_deref().zip(registry.as_deref()),
+        exercise.as_deref(),
+    ));
+    Ok(())
+}
+
+/// The lobby: seats in the centre, Start and the settings on the right.
+pub fn show(
+    ctx: &egui::Context,
+    lobby: &Lobby,
+    lan: Option<(&LanHost, &SeatRegistry)>,
+    exercise: Option<&Exercise>,
+) -> Vec<Intent> {
+    let mut root = root_ui(ctx);
     let ui = &mut root;
     let mut intents = Vec::new();
     let scenario = lobby.scenario.clone();
@@ -57,55 +73,56 @@ fn draw(
         });
         ui.add_space(6.0);
     });
-    egui::Panel::right("lobby-settings")
-        .resizable(false)
-        .exact_size(side_width(ui, 360.0))
-        .show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                settings(ui, &lobby, &mut intents);
-                ui.add_space(12.0);
+    let cell = std::cell::RefCell::new(intents);
+    egui::CentralPanel::default().show(ui, |ui| {
+        columns3(
+            ui,
+            0.0,
+            380.0,
+            Fold::LeftIntoRight,
+            |_| {},
+            |ui| {
+                card(ui, "Seats", |ui| {
+                    seats(ui, &n, lobby, &mut cell.borrow_mut())
+                })
+            },
+            |ui| {
                 let seated = lobby
                     .names
                     .iter()
                     .filter(|(_, name)| !name.trim().is_empty())
                     .count();
+                if primary(ui, true, "Start the exercise  »") {
+                    cell.borrow_mut().push(Intent::StartExercise);
+                }
                 ui.label(muted(format!(
                     "{} named. Unnamed seats can still be played in hot-seat mode.",
                     cbm_ttx_core::narrate::count(seated, "seat", "seats")
                 )));
                 ui.add_space(6.0);
-                card(ui, "Participants on their own laptops", |ui| {
-                    network(
-                        ui,
-                        &n,
-                        lan.as_deref().zip(registry.as_deref()),
-                        exercise.as_deref(),
-                        &mut intents,
-                    )
-                });
+                settings(ui, lobby, &mut cell.borrow_mut());
                 ui.add_space(6.0);
-                if primary(ui, true, "Start the exercise  »") {
-                    intents.push(Intent::StartExercise);
-                }
-            });
-        });
-    egui::CentralPanel::default().show(ui, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            card(ui, "Seats", |ui| seats(ui, &n, &lobby, &mut intents));
-        });
+                // Room for the browser join link and its QR code (web participants).
+                card(ui, "Participants on their own laptops", |ui| {
+                    network(ui, &n, lan, exercise, &mut cell.borrow_mut())
+                });
+            },
+        );
     });
-    out.write_batch(intents);
-    Ok(())
+    cell.into_inner()
 }
 
 fn settings(ui: &mut egui::Ui, lobby: &Lobby, intents: &mut Vec<Intent>) {
     card(ui, "Settings", |ui| {
         ui.label("Round clock");
         let mut minutes = lobby.round_minutes;
-        if ui
-            .add(egui::Slider::new(&mut minutes, 0..=60).suffix(" min"))
-            .changed()
-        {
+        let r = ui.add(
+            egui::DragValue::new(&mut minutes)
+                .range(0..=60)
+                .suffix(" min"),
+        );
+        remember(ui, "round-minutes", &r);
+        if r.changed() {
             intents.push(Intent::SetRoundMinutes(minutes));
         }
         ui.label(muted("0 = no clock; the facilitator closes each round."));
@@ -119,13 +136,11 @@ fn settings(ui: &mut egui::Ui, lobby: &Lobby, intents: &mut Vec<Intent>) {
         ui.add_space(4.0);
         ui.label("Language of the scenario");
         let mut lang = lobby.lang;
-        egui::ComboBox::from_id_salt("lang")
-            .selected_text(lang.native_name())
-            .show_ui(ui, |ui| {
-                for l in &lobby.scenario.languages {
-                    ui.selectable_value(&mut lang, *l, l.native_name());
-                }
-            });
+        combo(ui, "lang", lang.native_name(), 200.0, |ui| {
+            for l in &lobby.scenario.languages {
+                choice(ui, &mut lang, *l, l.native_name());
+            }
+        });
         if lang != lobby.lang {
             intents.push(Intent::SetLanguage(lang));
         }
@@ -193,32 +208,45 @@ fn network(
     }
 }
 
-/// Every seat, each body under its State, with a name field.
+/// Every seat, each State with its bodies under it, with a name field.
 fn seats(ui: &mut egui::Ui, n: &Narrator, lobby: &Lobby, intents: &mut Vec<Intent>) {
     ui.label(muted(
         "Give each State team (or each national body, for larger groups) a participant or team name. Names go into the journal and the report (which can anonymise them).",
     ));
     ui.add_space(6.0);
-    for (seat, name) in &lobby.names {
-        ui.horizontal_wrapped(|ui| {
-            match seat {
-                Seat::State(s) => {
-                    ui.add_space(0.0);
-                    ui.label(RichText::new(n.state(*s)).strong().size(16.0));
+    for s in lobby.scenario.state_ids() {
+        egui::Frame::new()
+            .stroke(egui::Stroke::new(1.0, egui::Color32::from_gray(215)))
+            .corner_radius(4)
+            .inner_margin(6)
+            .show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                for (seat, name) in lobby
+                    .names
+                    .iter()
+                    .filter(|(seat, _)| seat.state() == Some(s))
+                {
+                    let (label, indent) = match seat {
+                        Seat::State(s) => (RichText::new(n.state(*s)).strong().size(17.0), 0.0),
+                        Seat::Body(b) => (RichText::new(n.body(*b)), 20.0),
+                        _ => continue,
+                    };
+                    ui.horizontal_wrapped(|ui| {
+                        ui.add_space(indent);
+                        ui.label(label);
+                        let mut text = name.clone();
+                        let key = format!("name:{}", seat.key(&lobby.scenario));
+                        let field = egui::TextEdit::singleline(&mut text)
+                            .hint_text("participant or team")
+                            .desired_width(240.0_f32.min(ui.available_width()));
+                        let r = ui.add(field);
+                        remember(ui, &key, &r);
+                        if r.changed() {
+                            intents.push(Intent::SetName(*seat, text));
+                        }
+                    });
                 }
-                Seat::Body(b) => {
-                    ui.add_space(24.0);
-                    ui.label(n.body(*b));
-                }
-                _ => {}
-            }
-            let mut text = name.clone();
-            let field = egui::TextEdit::singleline(&mut text)
-                .hint_text("participant or team")
-                .desired_width(240.0_f32.min(ui.available_width()));
-            if ui.add(field).changed() {
-                intents.push(Intent::SetName(*seat, text));
-            }
-        });
+            });
+        ui.add_space(4.0);
     }
 }

@@ -5,12 +5,14 @@
 //! [`Intent`]: crate::app::Intent
 
 pub mod board;
+pub mod confirm;
 pub mod console;
 pub mod hotwash;
 pub mod lobby;
 pub mod panels;
 pub mod participant;
 pub mod picker;
+pub mod probe;
 pub mod replay;
 pub mod widgets;
 
@@ -29,6 +31,10 @@ impl Default for UiScale {
 
 pub struct ScreensPlugin;
 
+/// The screens' drawing systems (after the style, before the dialogs and the probe).
+#[derive(SystemSet, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Draw;
+
 impl Plugin for ScreensPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<UiScale>()
@@ -39,6 +45,7 @@ impl Plugin for ScreensPlugin {
                     .after(bevy_egui::EguiPreUpdateSet::ProcessInput)
                     .before(bevy_egui::EguiPreUpdateSet::BeginPass),
             )
+            .configure_sets(EguiPrimaryContextPass, Draw.after(style))
             .add_systems(
                 EguiPrimaryContextPass,
                 (
@@ -46,6 +53,8 @@ impl Plugin for ScreensPlugin {
                     explain_repaints
                         .after(style)
                         .run_if(|| std::env::var_os("CBM_TTX_DEBUG_REPAINT").is_some()),
+                    confirm::draw.after(Draw),
+                    probe::write.after(confirm::draw).run_if(probe::enabled),
                 ),
             )
             .add_plugins((

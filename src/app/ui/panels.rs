@@ -6,7 +6,7 @@
 //! exactly what a participant's own laptop would.
 
 use bevy_egui::egui::{self, Color32, RichText, Ui};
-use egui_plot::{Legend, Line, Plot, PlotPoints};
+use egui_plot::{Line, Plot, PlotPoints};
 
 use super::widgets::*;
 use crate::app::inputs::SeatInput;
@@ -251,22 +251,34 @@ pub fn composer(
 ) {
     let Some(me) = view.seat.state() else { return };
     let scenario = view.scenario();
-    for (measure, title, kinds) in GROUPS {
-        ui.label(RichText::new(title).strong().color(measure_color(measure)));
-        ui.horizontal_wrapped(|ui| {
-            for k in kinds {
-                if ui.selectable_label(c.kind == Some(*k), k.label()).clicked() {
-                    c.kind = Some(*k);
-                    c.actor = None;
+    // The kind of action: one list, grouped by measure (compact, so that the fields
+    // and the Stage button stay in view on a small screen).
+    let mut kind = c.kind;
+    ui.horizontal_wrapped(|ui| {
+        ui.label("Action");
+        combo(
+            ui,
+            "action",
+            kind.map(|k| k.label()).unwrap_or("choose…"),
+            320.0,
+            |ui| {
+                for (measure, title, kinds) in GROUPS {
+                    ui.label(RichText::new(title).strong().color(measure_color(measure)));
+                    for k in kinds {
+                        choice(ui, &mut kind, Some(*k), k.label());
+                    }
+                    ui.add_space(2.0);
                 }
-            }
-        });
-        ui.add_space(2.0);
+            },
+        );
+    });
+    if kind != c.kind {
+        c.kind = kind;
+        c.actor = None;
     }
-    ui.separator();
     let Some(kind) = c.kind else {
         ui.label(muted(
-            "Choose an action above. Each says which confidence-building measure it applies.",
+            "Choose an action. Each says which confidence-building measure it applies.",
         ));
         return;
     };
@@ -279,9 +291,6 @@ pub fn composer(
         );
         ui.label(RichText::new(kind.label()).strong());
     });
-    if let Some(m) = kind.measure() {
-        ui.label(RichText::new(m.wording()).italics().color(MUTED));
-    }
     ui.label(kind.explain());
     ui.add_space(4.0);
     // Acting body: a body seat acts as itself; a State seat chooses (default by kind).
@@ -296,15 +305,19 @@ pub fn composer(
             .or_else(|| bodies.first().copied());
     }
     if bodies.len() > 1 {
-        ui.label("Acting body");
-        egui::ComboBox::from_id_salt("actor")
-            .width(ui.available_width().min(320.0))
-            .selected_text(c.actor.map(|b| n.body(b)).unwrap_or_default())
-            .show_ui(ui, |ui| {
-                for b in &bodies {
-                    ui.selectable_value(&mut c.actor, Some(*b), n.body(*b));
-                }
-            });
+        field_row(ui, "Acting body", |ui| {
+            combo(
+                ui,
+                "actor",
+                c.actor.map(|b| n.body(b)).unwrap_or_default(),
+                320.0,
+                |ui| {
+                    for b in &bodies {
+                        choice(ui, &mut c.actor, Some(*b), n.body(*b));
+                    }
+                },
+            );
+        });
     }
     let others: Vec<StateId> = scenario.state_ids().filter(|s| *s != me).collect();
     if fields.state != Need::No {
@@ -313,25 +326,31 @@ pub fn composer(
             (_, Need::Optional) => "State (optional)",
             _ => "State",
         };
-        ui.label(label);
-        egui::ComboBox::from_id_salt("state")
-            .width(ui.available_width().min(320.0))
-            .selected_text(c.choice.state.map(|s| n.state(s)).unwrap_or("—"))
-            .show_ui(ui, |ui| {
-                if fields.state == Need::Optional {
-                    ui.selectable_value(&mut c.choice.state, None, "—");
-                }
-                for s in &others {
-                    ui.selectable_value(&mut c.choice.state, Some(*s), n.state(*s));
-                }
-            });
+        field_row(ui, label, |ui| {
+            combo(
+                ui,
+                "state",
+                c.choice.state.map(|s| n.state(s)).unwrap_or("—"),
+                240.0,
+                |ui| {
+                    if fields.state == Need::Optional {
+                        choice(ui, &mut c.choice.state, None, "—");
+                    }
+                    for s in &others {
+                        choice(ui, &mut c.choice.state, Some(*s), n.state(*s));
+                    }
+                },
+            );
+        });
     }
     if fields.states {
         ui.label("States to check (none ticked: every other State)");
         ui.horizontal_wrapped(|ui| {
             for s in &others {
                 let mut on = c.choice.states.contains(*s);
-                if ui.checkbox(&mut on, n.state(*s)).changed() {
+                let r = ui.checkbox(&mut on, n.state(*s));
+                remember(ui, &format!("check:{}", n.state(*s)), &r);
+                if r.changed() {
                     c.choice.states = if on {
                         c.choice.states.with(*s)
                     } else {
@@ -342,23 +361,28 @@ pub fn composer(
         });
     }
     if fields.incident != Need::No {
-        ui.label(if fields.incident == Need::Optional {
+        let known = view.known_incidents();
+        let label = if fields.incident == Need::Optional {
             "Incident (optional)"
         } else {
             "Incident"
+        };
+        field_row(ui, label, |ui| {
+            combo(
+                ui,
+                "incident",
+                c.choice.incident.map(|i| n.incident(i)).unwrap_or("—"),
+                360.0,
+                |ui| {
+                    if fields.incident == Need::Optional {
+                        choice(ui, &mut c.choice.incident, None, "—");
+                    }
+                    for i in &known {
+                        choice(ui, &mut c.choice.incident, Some(*i), n.incident(*i));
+                    }
+                },
+            );
         });
-        let known = view.known_incidents();
-        egui::ComboBox::from_id_salt("incident")
-            .width(ui.available_width().min(420.0))
-            .selected_text(c.choice.incident.map(|i| n.incident(i)).unwrap_or("—"))
-            .show_ui(ui, |ui| {
-                if fields.incident == Need::Optional {
-                    ui.selectable_value(&mut c.choice.incident, None, "—");
-                }
-                for i in &known {
-                    ui.selectable_value(&mut c.choice.incident, Some(*i), n.incident(*i));
-                }
-            });
         if known.is_empty() {
             ui.label(muted("Your seat knows of no incident yet."));
         }
@@ -381,29 +405,43 @@ pub fn composer(
         }
     }
     if fields.tone {
-        ui.label("Tone");
-        egui::ComboBox::from_id_salt("tone")
-            .selected_text(c.choice.tone.map(|t| t.label()).unwrap_or("—"))
-            .show_ui(ui, |ui| {
-                for t in Tone::ALL {
-                    ui.selectable_value(&mut c.choice.tone, Some(t), t.label());
-                }
-            });
+        field_row(ui, "Tone", |ui| {
+            combo(
+                ui,
+                "tone",
+                c.choice.tone.map(|t| t.label()).unwrap_or("—"),
+                200.0,
+                |ui| {
+                    for t in Tone::ALL {
+                        choice(ui, &mut c.choice.tone, Some(t), t.label());
+                    }
+                },
+            );
+        });
     }
     if fields.origin {
-        ui.label("Held responsible");
-        egui::ComboBox::from_id_salt("origin")
-            .width(ui.available_width().min(320.0))
-            .selected_text(c.choice.origin.map(|o| n.origin(o)).unwrap_or("—"))
-            .show_ui(ui, |ui| {
-                for s in &others {
-                    ui.selectable_value(&mut c.choice.origin, Some(Origin::State(*s)), n.state(*s));
-                }
-                for i in 0..scenario.actors.len() {
-                    let a = Origin::Actor(ActorId(i as u8));
-                    ui.selectable_value(&mut c.choice.origin, Some(a), n.origin(a));
-                }
-            });
+        field_row(ui, "Held responsible", |ui| {
+            combo(
+                ui,
+                "origin",
+                c.choice.origin.map(|o| n.origin(o)).unwrap_or("—"),
+                320.0,
+                |ui| {
+                    for s in &others {
+                        choice(
+                            ui,
+                            &mut c.choice.origin,
+                            Some(Origin::State(*s)),
+                            n.state(*s),
+                        );
+                    }
+                    for i in 0..scenario.actors.len() {
+                        let a = Origin::Actor(ActorId(i as u8));
+                        choice(ui, &mut c.choice.origin, Some(a), n.origin(a));
+                    }
+                },
+            );
+        });
     }
     if fields.message {
         let open: Vec<_> = view.unanswered().collect();
@@ -411,16 +449,13 @@ pub fn composer(
             ui.label(muted("Nothing waits for an answer."));
         }
         for m in open {
-            ui.radio_value(&mut c.choice.message, Some(m.id), n.message(m.id));
+            let label = n.message(m.id);
+            let r = ui.radio_value(&mut c.choice.message, Some(m.id), label.as_str());
+            remember(ui, &format!("answer:{label}"), &r);
         }
     }
     if fields.text != Need::No {
-        ui.add(
-            egui::TextEdit::multiline(&mut c.choice.text)
-                .hint_text("what you write")
-                .desired_rows(3)
-                .desired_width(f32::INFINITY),
-        );
+        text_field(ui, "composer-text", &mut c.choice.text, "what you write", 3);
     }
     ui.add_space(6.0);
     // Ask the rules before the click, on what this seat knows.
@@ -430,7 +465,7 @@ pub fn composer(
     });
     match verdict {
         Ok(cmd) => {
-            if button(ui, "Stage action") {
+            if primary(ui, true, "Stage action") {
                 if let Command::Submit { action, .. } = &cmd {
                     c.pending = Some(action.clone());
                 }
@@ -438,9 +473,15 @@ pub fn composer(
             }
         }
         Err(why) => {
-            button_if(ui, Err(&why.to_string()), "Stage action");
+            primary(ui, false, "Stage action");
             ui.label(RichText::new(format!("Not possible now: {why}")).color(WARN));
         }
+    }
+    // What the measure says, under the button (long; read while deciding).
+    if let Some(m) = kind.measure() {
+        ui.add_space(4.0);
+        ui.label(RichText::new(format!("{} says:", m.label())).color(MUTED));
+        ui.label(RichText::new(m.wording()).italics().color(MUTED));
     }
     // Clear what was typed once the action is staged (a refusal keeps it).
     if let Some(p) = &c.pending
@@ -451,6 +492,14 @@ pub fn composer(
     {
         c.sent();
     }
+}
+
+/// A label and its control on one line when there is room, else one under the other.
+fn field_row(ui: &mut Ui, label: &str, add: impl FnOnce(&mut Ui)) {
+    ui.horizontal_wrapped(|ui| {
+        ui.label(label);
+        add(ui);
+    });
 }
 
 /// This round's staged actions of the seat's State, with withdraw and ready.
@@ -562,39 +611,55 @@ pub fn relations(ui: &mut Ui, n: &Narrator, view: &SeatView, me: StateId) {
     }
 }
 
-/// One labelled bar coloured by its ladder step, fitted to the available width.
+/// One labelled bar coloured by its ladder step, fitted to the available width: on
+/// one line when there is room, else the pair's names above the bar (never cut off).
 pub fn ladder_bar(ui: &mut Ui, n: &Narrator, label: &str, t: u8, size: f32) {
     let scenario = n.scenario();
     let step = scenario.ladder_step(t);
     let color = ladder_color(step, scenario.ladder.len());
+    let name = scenario
+        .ladder
+        .get(step)
+        .map(|l| l.name.get(n.lang))
+        .unwrap_or("");
+    let value = RichText::new(format!("{t} {name}"))
+        .size(size)
+        .color(color)
+        .strong();
     let width = ui.available_width();
-    ui.horizontal(|ui| {
-        let label_w = (width * 0.42).max(60.0);
-        let bar_w = (width * 0.28).max(40.0);
-        ui.add_sized(
-            [label_w, size * 1.5],
-            egui::Label::new(RichText::new(label).size(size)).truncate(),
-        );
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(bar_w, size * 1.1), egui::Sense::hover());
+    let bar = |ui: &mut Ui, w: f32| {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(w, size * 1.1), egui::Sense::hover());
         ui.painter().rect_filled(rect, 3.0, Color32::from_gray(225));
         let mut fill = rect;
         fill.set_width(rect.width() * t as f32 / 100.0);
         ui.painter().rect_filled(fill, 3.0, color);
-        let name = scenario
-            .ladder
-            .get(step)
-            .map(|l| l.name.get(n.lang))
-            .unwrap_or("");
-        ui.add(
-            egui::Label::new(
-                RichText::new(format!("{t} {name}"))
-                    .size(size)
-                    .color(color)
-                    .strong(),
-            )
-            .truncate(),
-        );
+    };
+    let label_text = RichText::new(label).size(size);
+    let label_w = ui.ctx().fonts_mut(|f| {
+        f.layout_no_wrap(
+            label.to_owned(),
+            egui::FontId::proportional(size),
+            Color32::BLACK,
+        )
+        .size()
+        .x
     });
+    if label_w + 190.0 <= width {
+        ui.horizontal(|ui| {
+            ui.add_sized(
+                [label_w.max(width * 0.42), size * 1.5],
+                egui::Label::new(label_text),
+            );
+            bar(ui, (width * 0.25).clamp(40.0, 140.0));
+            ui.label(value);
+        });
+    } else {
+        ui.label(label_text);
+        ui.horizontal_wrapped(|ui| {
+            bar(ui, (width * 0.4).clamp(40.0, 140.0));
+            ui.label(value);
+        });
+    }
 }
 
 /// All pairs' tension, highest first.
@@ -627,9 +692,17 @@ pub fn tension_chart(ui: &mut Ui, n: &Narrator, view: &SeatView, height: f32, id
     pairs.sort_by_key(|p| std::cmp::Reverse(p.2));
     pairs.truncate(6);
     let rounds = scenario.round_count() as f64;
+    // The legend goes under the chart, in words, where it cannot cover the axes.
+    ui.horizontal_wrapped(|ui| {
+        for (k, (a, b, _)) in pairs.iter().enumerate() {
+            let color = PAIR_COLORS[k % PAIR_COLORS.len()];
+            ui.label(RichText::new("■").color(color));
+            ui.label(format!("{} – {}", n.state(*a), n.state(*b)));
+            ui.add_space(6.0);
+        }
+    });
     Plot::new(id)
         .height(height)
-        .legend(Legend::default())
         .include_y(0.0)
         .include_y(100.0)
         .include_x(0.0)

@@ -22,7 +22,7 @@ pub fn plugin(app: &mut App) {
     app.init_resource::<ParticipantInput>().add_systems(
         EguiPrimaryContextPass,
         draw.run_if(in_state(Screen::Participant))
-            .after(super::style),
+            .in_set(super::Draw),
     );
 }
 
@@ -35,7 +35,37 @@ fn draw(
     mut send: MessageWriter<Outgoing>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
-    let mut root = root_ui(&ctx);
+    let intents = show(
+        &ctx,
+        client.as_deref(),
+        &mut input.0,
+        time.elapsed_secs_f64(),
+    );
+    let seat = client.as_ref().and_then(|c| c.seat);
+    // The seat's own commands go to the host; the rest are the app's.
+    for i in intents {
+        match i {
+            Intent::Command(s, cmd) if Some(s) == seat => {
+                send.write(Outgoing(cmd));
+            }
+            Intent::Command(..) => {}
+            other => {
+                out.write(other);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The participant's screen: connecting, choosing a seat, then the seat's view.
+/// `now`: seconds on the clock `LanClient::clock` was stamped with.
+pub fn show(
+    ctx: &egui::Context,
+    client: Option<&LanClient>,
+    input: &mut SeatInput,
+    now: f64,
+) -> Vec<Intent> {
+    let mut root = root_ui(ctx);
     let ui = &mut root;
     let mut intents = Vec::new();
     let Some(c) = client else {
@@ -45,13 +75,12 @@ fn draw(
                 intents.push(Intent::LeaveLan);
             }
         });
-        out.write_batch(intents);
-        return Ok(());
+        return intents;
     };
     let addr = c.addr.map(|a| a.to_string()).unwrap_or_default();
     egui::Panel::top("participant-top").show(ui, |ui| {
         ui.add_space(4.0);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if button(ui, "‹ Leave") {
                 intents.push(Intent::LeaveLan);
             }
@@ -128,7 +157,7 @@ fn draw(
                         ui.label(RichText::new(r).color(WARN));
                     }
                     for s in seats {
-                        ui.horizontal(|ui| {
+                        ui.horizontal_wrapped(|ui| {
                             if s.taken {
                                 ui.label(muted(format!("{} — taken", s.label)));
                             } else if button(ui, format!("Take: {}", s.label)) {
@@ -142,29 +171,16 @@ fn draw(
         Status::Seated | Status::Lost => {
             if let Some(view) = &c.view {
                 let n = Narrator::new(view, c.lang);
-                let clock =
-                    c.clock
-                        .zip(c.clock_left(time.elapsed_secs_f64()))
-                        .map(|((state, _), left)| cbm_ttx_core::session::RoundClock {
-                            length: std::time::Duration::from_millis(state.length_ms),
-                            remaining: left,
-                            running: state.running,
-                        });
-                super::console::seat_view(ui, &n, clock, view, &mut input.0, &mut intents);
+                let clock = c.clock.zip(c.clock_left(now)).map(|((state, _), left)| {
+                    cbm_ttx_core::session::RoundClock {
+                        length: std::time::Duration::from_millis(state.length_ms),
+                        remaining: left,
+                        running: state.running,
+                    }
+                });
+                super::console::seat_view(ui, &n, clock, view, input, &mut intents);
             }
         }
     }
-    // The seat's own commands go to the host; the rest are the app's.
-    for i in intents {
-        match i {
-            Intent::Command(seat, cmd) if Some(seat) == c.seat => {
-                send.write(Outgoing(cmd));
-            }
-            Intent::Command(..) => {}
-            other => {
-                out.write(other);
-            }
-        }
-    }
-    Ok(())
+    intents
 }

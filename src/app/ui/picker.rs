@@ -26,7 +26,7 @@ pub struct PickerState {
 pub fn plugin(app: &mut App) {
     app.init_resource::<PickerState>().add_systems(
         EguiPrimaryContextPass,
-        draw.run_if(in_state(Screen::Picker)).after(super::style),
+        draw.run_if(in_state(Screen::Picker)).in_set(super::Draw),
     );
 }
 
@@ -65,6 +65,21 @@ fn journal_label(lib: &Library, j: &JournalEntry) -> (String, String) {
     )
 }
 
+/// When a journal was started, for button labels ("2026-11-29 14:05").
+fn started(j: &JournalEntry) -> String {
+    j.started
+        .map(|t| {
+            let s = t.to_string();
+            format!("{} {}", &s[..10], &s[11..16])
+        })
+        .unwrap_or_else(|| {
+            j.path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+}
+
 fn draw(
     mut contexts: EguiContexts,
     lib: Res<Library>,
@@ -72,7 +87,13 @@ fn draw(
     mut out: MessageWriter<Intent>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
-    let mut root = root_ui(&ctx);
+    out.write_batch(show(&ctx, &lib, &mut ui_state));
+    Ok(())
+}
+
+/// The picker, drawn from the library and what was typed on it.
+pub fn show(ctx: &egui::Context, lib: &Library, ui_state: &mut PickerState) -> Vec<Intent> {
+    let mut root = root_ui(ctx);
     let ui = &mut root;
     let mut intents = Vec::new();
     egui::Panel::top("picker-top").show(ui, |ui| {
@@ -151,14 +172,12 @@ fn draw(
                     ui.label(muted("None. Every exercise is journaled as it runs; if the app closes mid-round it can be resumed here."));
                 }
                 for j in open {
-                    let (title, detail) = journal_label(&lib, j);
+                    let (title, detail) = journal_label(lib, j);
                     ui.label(RichText::new(&title).strong());
-                    ui.label(muted(detail));
-                    ui.horizontal_wrapped(|ui| {
-                        if button(ui, format!("Resume {title} ({})", j.path.display())) {
-                            intents.push(Intent::Resume(j.path.clone()));
-                        }
-                    });
+                    ui.label(muted(&detail));
+                    if button(ui, format!("Resume “{title}” of {}", started(j))) {
+                        intents.push(Intent::Resume(j.path.clone()));
+                    }
                 }
             });
             ui.add_space(8.0);
@@ -168,10 +187,10 @@ fn draw(
                     ui.label(muted("None yet."));
                 }
                 for j in done {
-                    let (title, detail) = journal_label(&lib, j);
+                    let (title, detail) = journal_label(lib, j);
                     ui.label(RichText::new(&title).strong());
-                    ui.label(muted(detail));
-                    if button(ui, format!("Replay {title} ({})", j.path.display())) {
+                    ui.label(muted(&detail));
+                    if button(ui, format!("Replay “{title}” of {}", started(j))) {
                         intents.push(Intent::Replay(j.path.clone()));
                     }
                 }
@@ -179,10 +198,9 @@ fn draw(
         });
     });
     egui::CentralPanel::default().show(ui, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| details(ui, &lib, &mut intents));
+        egui::ScrollArea::vertical().show(ui, |ui| details(ui, lib, &mut intents));
     });
-    out.write_batch(intents);
-    Ok(())
+    intents
 }
 
 fn details(ui: &mut egui::Ui, lib: &Library, intents: &mut Vec<Intent>) {
@@ -246,10 +264,10 @@ fn details(ui: &mut egui::Ui, lib: &Library, intents: &mut Vec<Intent>) {
         });
         ui.add_space(8.0);
         ui.columns(2, |cols| {
-            card(
-                &mut cols[0],
-                &count(s.states.len(), "State", "States"),
-                |ui| {
+            // Columns are justified layouts: plain top-down keeps paragraphs unstretched.
+            let plain = egui::Layout::top_down(egui::Align::Min);
+            cols[0].with_layout(plain, |ui| {
+                card(ui, &count(s.states.len(), "State", "States"), |ui| {
                     for st in s.state_ids() {
                         let def = s.state(st);
                         ui.label(RichText::new(n.state(st)).strong());
@@ -257,12 +275,10 @@ fn details(ui: &mut egui::Ui, lib: &Library, intents: &mut Vec<Intent>) {
                             def.bodies.iter().map(|b| b.name.get(lang)).collect();
                         ui.label(RichText::new(bodies.join(" · ")).small().color(MUTED));
                     }
-                },
-            );
-            card(
-                &mut cols[1],
-                &count(s.rounds.len(), "round", "rounds"),
-                |ui| {
+                })
+            });
+            cols[1].with_layout(plain, |ui| {
+                card(ui, &count(s.rounds.len(), "round", "rounds"), |ui| {
                     for (i, r) in s.rounds.iter().enumerate() {
                         ui.label(format!("{}. {}", i + 1, r.title.get(lang)));
                     }
@@ -279,8 +295,8 @@ fn details(ui: &mut egui::Ui, lib: &Library, intents: &mut Vec<Intent>) {
                             String::new()
                         }
                     )));
-                },
-            );
+                })
+            });
         });
         ui.add_space(8.0);
         card(ui, "Objectives", |ui| {

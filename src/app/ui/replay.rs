@@ -22,7 +22,7 @@ use cbm_ttx_core::scenario::Lang;
 pub fn plugin(app: &mut App) {
     app.add_systems(
         EguiPrimaryContextPass,
-        draw.run_if(in_state(Screen::Replay)).after(super::style),
+        draw.run_if(in_state(Screen::Replay)).in_set(super::Draw),
     );
 }
 
@@ -33,7 +33,13 @@ fn draw(
 ) -> Result {
     let Some(rp) = replay else { return Ok(()) };
     let ctx = contexts.ctx_mut()?.clone();
-    let mut root = root_ui(&ctx);
+    out.write_batch(show(&ctx, &rp));
+    Ok(())
+}
+
+/// A recorded exercise, round by round, as control or a seat saw it.
+pub fn show(ctx: &egui::Context, rp: &Replay) -> Vec<Intent> {
+    let mut root = root_ui(ctx);
     let ui = &mut root;
     let scenario = rp.scenario.clone();
     let lang = rp
@@ -72,7 +78,7 @@ fn draw(
     }
     egui::Panel::top("replay-top").show(ui, |ui| {
         ui.add_space(6.0);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if button(ui, "‹ Scenarios") {
                 intents.push(Intent::CloseExercise);
             }
@@ -83,7 +89,7 @@ fn draw(
             );
             ui.label(muted(rp.loaded.path.display().to_string()));
         });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             if button_if(
                 ui,
                 if rp.round > 1 {
@@ -124,15 +130,12 @@ fn draw(
                 Viewing::Control => "Exercise control".to_owned(),
                 Viewing::Seat(s) => n.seat(s),
             };
-            egui::ComboBox::from_id_salt("replay-seat")
-                .selected_text(current)
-                .width(240.0)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut chosen, Viewing::Control, "Exercise control");
-                    for s in Seat::all_player_seats(&scenario) {
-                        ui.selectable_value(&mut chosen, Viewing::Seat(s), n.seat(s));
-                    }
-                });
+            combo(ui, "replay-seat", current, 240.0, |ui| {
+                choice(ui, &mut chosen, Viewing::Control, "Exercise control");
+                for s in Seat::all_player_seats(&scenario) {
+                    choice(ui, &mut chosen, Viewing::Seat(s), n.seat(s));
+                }
+            });
             if chosen != rp.viewing {
                 intents.push(Intent::ReplayView(chosen));
             }
@@ -148,6 +151,7 @@ fn draw(
             ui,
             520.0,
             420.0,
+            Fold::RightIntoLeft,
             |ui| {
                 card(ui, &format!("What happened in round {}", rp.round), |ui| {
                     for e in view.events.iter().filter(|e| e.round == rp.round) {
@@ -169,7 +173,7 @@ fn draw(
                     });
                     ui.add_space(6.0);
                     card(ui, "Tension", |ui| {
-                        panels::tension_table(ui, &n, &view.tension, 13.0)
+                        panels::tension_table(ui, &n, &view.tension, 15.0)
                     });
                 }
                 _ => {
@@ -189,6 +193,5 @@ fn draw(
             },
         );
     });
-    out.write_batch(intents);
-    Ok(())
+    intents
 }
