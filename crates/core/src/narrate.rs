@@ -7,6 +7,8 @@
 //! outcomes are told in words (who, to whom, which directory entry, why), never as
 //! bare event numbers.
 
+use std::fmt;
+
 use crate::engine::view::SeatView;
 use crate::engine::{Action, Cause, Event, EventKind, Message, MessageId, Payload, Seat, Via};
 use crate::scenario::{
@@ -346,24 +348,24 @@ impl<'a> Narrator<'a> {
                     n => format!("{n} facts"),
                 };
                 format!(
-                    "{kind}: {n} on \"{}\" with {}",
-                    self.incident(*incident),
+                    "{kind}: {n} on {} with {}",
+                    Quoted(self.incident(*incident)),
                     self.state(*to)
                 )
             }
             Action::RequestAssistance { to, incident, .. }
             | Action::ProvideAssistance { to, incident } => format!(
-                "{kind}: {} — \"{}\"",
+                "{kind}: {} — {}",
                 self.state(*to),
-                self.incident(*incident)
+                Quoted(self.incident(*incident))
             ),
             Action::JointAnalysis { with, incident } => format!(
-                "{kind} with {} of \"{}\"",
+                "{kind} with {} of {}",
                 self.state(*with),
-                self.incident(*incident)
+                Quoted(self.incident(*incident))
             ),
             Action::NationalCoordination { incident } => match incident {
-                Some(i) => format!("{kind} on \"{}\"", self.incident(*i)),
+                Some(i) => format!("{kind} on {}", Quoted(self.incident(*i))),
                 None => format!("{kind} on every open incident"),
             },
             Action::ContactMessage { to, .. } | Action::RaiseConcern { to, .. } => {
@@ -382,8 +384,8 @@ impl<'a> Narrator<'a> {
                 None => format!("{kind} ({})", tone.label()),
             },
             Action::PublicAttribution { incident, to, .. } => format!(
-                "{kind}: \"{}\" blamed on {}",
-                self.incident(*incident),
+                "{kind}: {} blamed on {}",
+                Quoted(self.incident(*incident)),
                 self.origin(*to)
             ),
             Action::Countermeasure { against, .. } => {
@@ -400,32 +402,32 @@ impl<'a> Narrator<'a> {
             Payload::Note { text } => ("message".into(), non_empty(text)),
             Payload::Concern { incident, text } => (
                 match incident {
-                    Some(i) => format!("concern about \"{}\"", self.incident(*i)),
+                    Some(i) => format!("concern about {}", Quoted(self.incident(*i))),
                     None => "concern".into(),
                 },
                 non_empty(text),
             ),
             Payload::Request { incident, text } => (
                 format!(
-                    "request for assistance with \"{}\"",
-                    self.incident(*incident)
+                    "request for assistance with {}",
+                    Quoted(self.incident(*incident))
                 ),
                 non_empty(text),
             ),
             Payload::Share { incident, facts } => (
                 format!(
-                    "information on \"{}\" ({})",
-                    self.incident(*incident),
+                    "information on {} ({})",
+                    Quoted(self.incident(*incident)),
                     count(facts.len(), "fact", "facts")
                 ),
                 None,
             ),
             Payload::Assistance { incident } => (
-                format!("assistance with \"{}\"", self.incident(*incident)),
+                format!("assistance with {}", Quoted(self.incident(*incident))),
                 None,
             ),
             Payload::JointAnalysis { incident } => (
-                format!("joint analysis of \"{}\"", self.incident(*incident)),
+                format!("joint analysis of {}", Quoted(self.incident(*incident))),
                 None,
             ),
             Payload::Response { to, text } => {
@@ -436,7 +438,7 @@ impl<'a> Narrator<'a> {
 
     fn cause(&self, c: &Cause) -> String {
         match c {
-            Cause::Inject(i) => format!("\"{}\"", self.inject(*i)),
+            Cause::Inject(i) => Quoted(self.inject(*i)).to_string(),
             Cause::Action { kind, .. } => kind.label().to_lowercase(),
             Cause::Delivered { message } => {
                 format!("dialogue: {} got through", self.message(*message))
@@ -602,9 +604,9 @@ impl<'a> Narrator<'a> {
                 Kind::Public,
                 Mood::Straining,
                 format!(
-                    "{} publicly attributes \"{}\" to {}",
+                    "{} publicly attributes {} to {}",
                     self.state(*by),
-                    self.incident(*incident),
+                    Quoted(self.incident(*incident)),
                     self.origin(*to)
                 ),
                 non_empty(text),
@@ -675,7 +677,7 @@ impl<'a> Narrator<'a> {
     /// An action staged earlier, by the number of its submission.
     fn staged(&self, id: u32) -> String {
         match self.texts.staged_action(id) {
-            Some(a) => format!("\"{}\"", self.action(a)),
+            Some(a) => Quoted(self.action(a)).to_string(),
             None => "An action".into(),
         }
     }
@@ -855,5 +857,50 @@ pub fn measure_tag(kind: ActionKind) -> String {
     match kind.measure() {
         Some(m) => format!("{} [{}]", kind.label(), m.label()),
         None => kind.label().to_owned(),
+    }
+}
+
+/// Scenario or participant text inside a sentence, in double quotes: as it is when it
+/// already comes in quotes of its own (`"We are investigating"`), in “ ” when it
+/// holds straight quotes inside (`“"Hillmark attack" claims”`, not
+/// `""Hillmark attack" claims"`), else in `" "`. Opening marks counted: `"` `“` `„`
+/// `«` `'` `‘`; closing: `"` `”` `“` `»` `'` `’`.
+pub struct Quoted<T: AsRef<str>>(pub T);
+
+impl<T: AsRef<str>> fmt::Display for Quoted<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const OPEN: [char; 6] = ['"', '“', '„', '«', '\'', '‘'];
+        const CLOSE: [char; 6] = ['"', '”', '“', '»', '\'', '’'];
+        let t = self.0.as_ref();
+        let mut chars = t.chars();
+        let wrapped = t.chars().count() >= 2
+            && chars.next().is_some_and(|c| OPEN.contains(&c))
+            && chars.next_back().is_some_and(|c| CLOSE.contains(&c));
+        if wrapped {
+            f.write_str(t)
+        } else if t.contains('"') {
+            write!(f, "“{t}”")
+        } else {
+            write!(f, "\"{t}\"")
+        }
+    }
+}
+
+#[cfg(test)]
+mod quoted_tests {
+    use super::Quoted;
+
+    #[test]
+    fn text_is_quoted_once() {
+        let q = |t: &str| Quoted(t).to_string();
+        assert_eq!(q("Outage"), "\"Outage\"");
+        assert_eq!(q("\"We are investigating\""), "\"We are investigating\"");
+        assert_eq!(q("“Already”"), "“Already”");
+        assert_eq!(
+            q("\"Hillmark attack\" claims"),
+            "“\"Hillmark attack\" claims”"
+        );
+        assert_eq!(q("\""), "“\"”");
+        assert_eq!(q(""), "\"\"");
     }
 }

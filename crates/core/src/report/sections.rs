@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::engine::{Cause, Event, EventKind, Payload, Seat, SeatView, Status, evaluate_all};
-use crate::narrate::{Kind, Narrator};
+use crate::narrate::{Kind, Narrator, Quoted};
 use crate::scenario::{ActionKind, Lang, Level, Measure, Scenario, StateId};
 
 use super::anonymise::Redactor;
@@ -343,7 +343,7 @@ impl<'a> Sections<'a> {
             Some((_, a)) => {
                 let what = self.words.action(a);
                 match a.text().map(str::trim).filter(|t| !t.is_empty()) {
-                    Some(t) => format!("{what}: \"{}\"", self.words.free(t)),
+                    Some(t) => format!("{what}: {}", Quoted(self.words.free(t))),
                     None => what,
                 }
             }
@@ -620,9 +620,9 @@ impl<'a> Sections<'a> {
                     self.words.free(reason)
                 )),
                 EventKind::AdHocInject { title, .. } => Some(format!(
-                    "Round {}: ad-hoc inject \"{}\"",
+                    "Round {}: ad-hoc inject {}",
                     e.round,
-                    self.words.free(title)
+                    Quoted(self.words.free(title))
                 )),
                 _ => None,
             })

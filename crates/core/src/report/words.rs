@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::engine::{Action, ActionId, Cause, Event, EventKind, Message, MessageId, Payload};
-use crate::narrate::Narrator;
+use crate::narrate::{Narrator, Quoted};
 use crate::scenario::{BodyId, Level, Origin, Scenario, StateId, level_index};
 
 use super::anonymise::Redactor;
@@ -130,26 +130,26 @@ impl<'a> Words<'a> {
         match &m.payload {
             Payload::Note { .. } => format!("{} message", m.level),
             Payload::Concern { incident, .. } => match incident {
-                Some(i) => format!("concern about \"{}\"", self.n.incident(*i)),
+                Some(i) => format!("concern about {}", Quoted(self.n.incident(*i))),
                 None => "concern".into(),
             },
             Payload::Request { incident, .. } => {
                 format!(
-                    "request for assistance with \"{}\"",
-                    self.n.incident(*incident)
+                    "request for assistance with {}",
+                    Quoted(self.n.incident(*incident))
                 )
             }
             Payload::Share { incident, facts } => format!(
-                "information on \"{}\" ({} fact{})",
-                self.n.incident(*incident),
+                "information on {} ({} fact{})",
+                Quoted(self.n.incident(*incident)),
                 facts.len(),
                 if facts.len() == 1 { "" } else { "s" }
             ),
             Payload::Assistance { incident } => {
-                format!("assistance with \"{}\"", self.n.incident(*incident))
+                format!("assistance with {}", Quoted(self.n.incident(*incident)))
             }
             Payload::JointAnalysis { incident } => {
-                format!("joint analysis of \"{}\"", self.n.incident(*incident))
+                format!("joint analysis of {}", Quoted(self.n.incident(*incident)))
             }
             Payload::Response { to, .. } => match self.messages.get(to) {
                 Some((round, orig)) => format!(
@@ -171,7 +171,7 @@ impl<'a> Words<'a> {
             | Payload::Response { text, .. } => self.free(text),
             Payload::Share { facts, .. } => facts
                 .iter()
-                .map(|f| format!("\"{}\"", self.n.fact(*f)))
+                .map(|f| Quoted(self.n.fact(*f)).to_string())
                 .collect::<Vec<_>>()
                 .join("; "),
             Payload::Assistance { .. } | Payload::JointAnalysis { .. } => String::new(),
@@ -202,9 +202,8 @@ impl<'a> Words<'a> {
                         }) =>
                     {
                         Some(format!(
-                            "since round {r} (\"{}\")",
-                            self.s.inject(*inject).title.get(self.n.lang)
-                        ))
+                            "since round {r} ({})",
+                            Quoted(self.s.inject(*inject).title.get(self.n.lang))))
                     }
                     _ => None,
                 })
@@ -294,13 +293,16 @@ impl<'a> Words<'a> {
         if t.trim().is_empty() {
             String::new()
         } else {
-            format!(": \"{}\"", t.trim())
+            format!(": {}", Quoted(t.trim()))
         }
     }
 
     fn cause(&self, c: &Cause) -> String {
         match c {
-            Cause::Inject(i) => format!("inject \"{}\"", self.s.inject(*i).title.get(self.n.lang)),
+            Cause::Inject(i) => format!(
+                "inject {}",
+                Quoted(self.s.inject(*i).title.get(self.n.lang))
+            ),
             Cause::Action { action, kind } => match self.staged.get(action) {
                 Some((actor, a)) => format!("{}: {}", self.body(*actor), self.action(a)),
                 None => kind.label().to_owned(),
@@ -353,7 +355,7 @@ impl<'a> Words<'a> {
                     if text.is_empty() {
                         String::new()
                     } else {
-                        format!(": \"{text}\"")
+                        format!(": {}", Quoted(text))
                     }
                 )
             }
@@ -447,9 +449,9 @@ impl<'a> Words<'a> {
                 text,
                 ..
             } => format!(
-                "{} publicly attributed \"{}\" to {}{}",
+                "{} publicly attributed {} to {}{}",
                 self.state(*by),
-                self.n.incident(*incident),
+                Quoted(self.n.incident(*incident)),
                 self.origin(*to),
                 self.quoted(text)
             ),
@@ -460,9 +462,9 @@ impl<'a> Words<'a> {
             } => {
                 let what = match self.staged.get(id) {
                     Some((actor, Action::PublicAttribution { incident, to, .. })) => format!(
-                        "{}'s attribution of \"{}\" to {}",
+                        "{}'s attribution of {} to {}",
                         self.state(actor.state),
-                        self.n.incident(*incident),
+                        Quoted(self.n.incident(*incident)),
                         self.origin(*to)
                     ),
                     _ => "The attribution".into(),
@@ -487,7 +489,7 @@ impl<'a> Words<'a> {
                 self.state(*by),
                 self.state(*against),
                 incident
-                    .map(|i| format!(" over \"{}\"", self.n.incident(i)))
+                    .map(|i| format!(" over {}", Quoted(self.n.incident(i))))
                     .unwrap_or_else(|| " without naming an incident".into()),
                 self.quoted(text)
             ),
