@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use cbm_ttx_core::scenario::{bundled, compile_str, synth};
-use cbm_ttx_core::sim::{Policy, play};
+use cbm_ttx_core::sim::{Options, Policy, play, simulate};
 
 fn main() {
     divan::main();
@@ -19,6 +19,26 @@ fn full_exercise_reference(bencher: divan::Bencher, policy: Policy) {
         seed += 1;
         divan::black_box(play(s.clone(), seed, policy).events().len())
     });
+}
+
+/// What `cbm-ttx simulate` does per exercise: 100 cooperative runs of the reference
+/// scenario per iteration (the public scenario the bots see is made once per batch).
+#[divan::bench]
+fn simulate_reference_100_runs(bencher: divan::Bencher) {
+    let s = Arc::new(bundled::load(bundled::REFERENCE).expect("reference scenario"));
+    let opts = Options {
+        runs: 100,
+        seed: 1,
+        policies: vec![Policy::Cooperative],
+        journal_dir: None,
+        journal_suffix: String::new(),
+        source: None,
+        source_text: None,
+        start: None,
+    };
+    bencher
+        .counter(divan::counter::ItemsCount::new(100usize))
+        .bench_local(|| divan::black_box(simulate(s.clone(), &opts).expect("simulate")));
 }
 
 #[divan::bench]

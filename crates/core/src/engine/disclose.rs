@@ -110,8 +110,9 @@ pub fn public(s: &Scenario) -> Scenario {
     r
 }
 
-/// The incidents an event names (and so makes known to its audience).
-pub fn incidents_named(e: &Event) -> Vec<IncidentId> {
+/// The incident an event names, if any (and so makes known to its audience). No event
+/// names more than one.
+pub fn incident_named(e: &Event) -> Option<IncidentId> {
     match &e.kind {
         EventKind::IncidentOpened { incident }
         | EventKind::Attribution { incident, .. }
@@ -122,11 +123,9 @@ pub fn incidents_named(e: &Event) -> Vec<IncidentId> {
         | EventKind::Coordinated {
             incident: Some(incident),
             ..
-        } => vec![*incident],
-        EventKind::MessageDelivered { message, .. } => {
-            payload_incident(&message.payload).into_iter().collect()
-        }
-        _ => Vec::new(),
+        } => Some(*incident),
+        EventKind::MessageDelivered { message, .. } => payload_incident(&message.payload),
+        _ => None,
     }
 }
 
@@ -153,13 +152,38 @@ pub fn audience_states(scenario_states: usize, a: &Audience) -> StateSet {
     }
 }
 
+/// What a disclosure is about: the key a seat's knowledge is kept under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    /// A fact's text and what it points to.
+    Fact(FactId),
+    /// An inject's title, text and questions.
+    Inject(InjectId),
+    /// An incident's title and description.
+    Incident(IncidentId),
+    /// A round's title and questions (1-based).
+    Round(u8),
+}
+
 /// What the event reveals to a seat that may see it (the caller checks the audience).
 /// Ids out of the scenario's range reveal nothing. An incident is disclosed at most
 /// once per event.
 pub fn disclose(s: &Scenario, seat: Seat, e: &Event) -> Vec<Disclosure> {
+    disclose_new(s, seat, e, |_| false)
+}
+
+/// As [`disclose`], leaving out what `held` says the seat already has (a seat's view
+/// folding events does not copy the same texts again for every event that names an
+/// incident).
+pub fn disclose_new(
+    s: &Scenario,
+    seat: Seat,
+    e: &Event,
+    held: impl Fn(Subject) -> bool,
+) -> Vec<Disclosure> {
     let mut out = Vec::new();
     match &e.kind {
-        EventKind::FactLearned { fact, .. } => {
+        EventKind::FactLearned { fact, .. } if !held(Subject::Fact(*fact)) => {
             if let Some(f) = s.facts.get(fact.index()) {
                 out.push(Disclosure::Fact(
                     *fact,
@@ -169,10 +193,10 @@ pub fn disclose(s: &Scenario, seat: Seat, e: &Event) -> Vec<Disclosure> {
                         points_to: f.points_to,
                     },
                 ));
-                push_incident(s, f.incident, &mut out);
+                push_incident(s, f.incident, &held, &mut out);
             }
         }
-        EventKind::InjectRevealed { inject, .. } => {
+        EventKind::InjectRevealed { inject, .. } if !held(Subject::Inject(*inject)) => {
             if let Some(i) = s.injects.get(inject.index()) {
                 let breaks = i
                     .effects
@@ -195,7 +219,7 @@ pub fn disclose(s: &Scenario, seat: Seat, e: &Event) -> Vec<Disclosure> {
                 ));
             }
         }
-        EventKind::RoundOpened => {
+        EventKind::RoundOpened if !held(Subject::Round(e.round)) => {
             if let Some(r) = e
                 .round
                 .checked_sub(1)
@@ -212,16 +236,22 @@ pub fn disclose(s: &Scenario, seat: Seat, e: &Event) -> Vec<Disclosure> {
         }
         _ => {}
     }
-    for i in incidents_named(e) {
-        push_incident(s, i, &mut out);
+    if let Some(i) = incident_named(e) {
+        push_incident(s, i, &held, &mut out);
     }
     out
 }
 
-fn push_incident(s: &Scenario, i: IncidentId, out: &mut Vec<Disclosure>) {
-    let already = out
-        .iter()
-        .any(|d| matches!(d, Disclosure::Incident(x, _) if *x == i));
+fn push_incident(
+    s: &Scenario,
+    i: IncidentId,
+    held: &impl Fn(Subject) -> bool,
+    out: &mut Vec<Disclosure>,
+) {
+    let already = held(Subject::Incident(i))
+        || out
+            .iter()
+            .any(|d| matches!(d, Disclosure::Incident(x, _) if *x == i));
     if let (false, Some(inc)) = (already, s.incidents.get(i.index())) {
         out.push(Disclosure::Incident(
             i,

@@ -141,7 +141,7 @@ pub struct Situation {
     body_offset: Vec<usize>,
     incident_open: Vec<bool>,
     /// Per incident: the States an event naming it reached (see
-    /// [`super::disclose::incidents_named`]).
+    /// [`super::disclose::incident_named`]).
     incident_told: Vec<StateSet>,
     fired: Vec<bool>,
     staged: Vec<Staged>,
@@ -390,7 +390,7 @@ pub fn apply(st: &mut Situation, scenario: &Scenario, event: &Event) {
     let round = event.round;
     // Whoever an event that names an incident reaches now knows of the incident.
     let told = super::disclose::audience_states(scenario.states.len(), &event.audience);
-    for i in super::disclose::incidents_named(event) {
+    if let Some(i) = super::disclose::incident_named(event) {
         if let Some(set) = st.incident_told.get_mut(i.index()) {
             *set = StateSet(set.0 | told.0);
         }

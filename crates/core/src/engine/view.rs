@@ -155,11 +155,24 @@ pub struct SeatView {
     pub injects: Vec<(InjectId, u8)>,
     /// Per action kind: the first round the seat's State used it (0: never).
     pub used: [u8; ActionKind::ALL.len()],
-    /// Every event the seat may see, in order.
+    /// Every event the seat may see, in order (empty for a view made
+    /// [`SeatView::without_events`]).
     pub events: Vec<Event>,
+    /// Whether `events` keeps a copy of each event.
+    keep_events: bool,
 }
 
 impl SeatView {
+    /// The same view, but keeping no copy of the events it folds: everything else
+    /// (phase, tension, directory, messages, disclosed texts) is kept as usual. For
+    /// bots, which decide from what their seat knows now; batch simulation copies no
+    /// event four times over this way.
+    pub fn without_events(mut self) -> SeatView {
+        self.keep_events = false;
+        self.events = Vec::new();
+        self
+    }
+
     /// A view before any event. `scenario` is what the seat may hold: the public
     /// scenario for a player or observer, the whole one for control.
     pub fn new(scenario: Arc<Scenario>, seat: Seat) -> SeatView {
@@ -192,6 +205,7 @@ impl SeatView {
             injects: Vec::new(),
             used: [0; ActionKind::ALL.len()],
             events: Vec::new(),
+            keep_events: true,
             known: Known::default(),
             scenario,
         }
@@ -213,7 +227,13 @@ impl SeatView {
         if !e.audience.includes(self.seat) {
             return false;
         }
-        let d = disclose::disclose(full, self.seat, e);
+        let k = &self.known;
+        let d = disclose::disclose_new(full, self.seat, e, |sub| match sub {
+            disclose::Subject::Fact(f) => k.facts.contains_key(&f),
+            disclose::Subject::Inject(i) => k.injects.contains_key(&i),
+            disclose::Subject::Incident(i) => k.incidents.contains_key(&i),
+            disclose::Subject::Round(r) => k.rounds.contains_key(&r),
+        });
         self.take(e, d);
         true
     }
@@ -232,13 +252,15 @@ impl SeatView {
         for d in disclosures {
             self.learn(d);
         }
-        for i in disclose::incidents_named(e) {
+        if let Some(i) = disclose::incident_named(e) {
             if !self.incidents.contains(&i) {
                 self.incidents.push(i);
             }
         }
         self.apply(e);
-        self.events.push(e.clone());
+        if self.keep_events {
+            self.events.push(e.clone());
+        }
     }
 
     fn learn(&mut self, d: Disclosure) {

@@ -52,8 +52,13 @@ pub struct Bots {
 impl Bots {
     /// Bots for every State of the game's scenario.
     pub fn new(game: &Game, policy: Policy) -> Bots {
+        Bots::with_public(game, policy, Arc::new(disclose::public(game.scenario())))
+    }
+
+    /// As [`Bots::new`], with the public scenario ([`disclose::public`] of the game's)
+    /// already made: batch runs make it once, not once per game.
+    pub fn with_public(game: &Game, policy: Policy, public: Arc<Scenario>) -> Bots {
         let scenario = game.scenario();
-        let public = Arc::new(disclose::public(scenario));
         let seats: Vec<Seat> = scenario.state_ids().map(Seat::State).collect();
         Bots {
             policy,
@@ -63,7 +68,7 @@ impl Bots {
                 .collect(),
             views: seats
                 .into_iter()
-                .map(|s| SeatView::new(public.clone(), s))
+                .map(|s| SeatView::new(public.clone(), s).without_events())
                 .collect(),
             seen: 0,
         }
@@ -110,17 +115,18 @@ pub fn play(scenario: Arc<Scenario>, seed: u64, policy: Policy) -> Game {
 
 /// Continue a game from a round's briefing (or a debrief) to the end.
 pub fn play_rounds(table: &mut impl Table, policy: Policy) {
-    play_until(table, policy, None);
+    let bots = Bots::new(table.game(), policy);
+    play_until(table, bots, None);
 }
 
 /// Play until round `round`'s deliberation is open (for demonstrations).
 pub fn play_rounds_until(table: &mut impl Table, policy: Policy, round: u8) {
-    play_until(table, policy, Some(round));
+    let bots = Bots::new(table.game(), policy);
+    play_until(table, bots, Some(round));
 }
 
-fn play_until(table: &mut impl Table, policy: Policy, stop: Option<u8>) {
+fn play_until(table: &mut impl Table, mut bots: Bots, stop: Option<u8>) {
     let scenario = table.game().scenario().clone();
-    let mut bots = Bots::new(table.game(), policy);
     // Each pass makes progress; the bound only guards against a bug looping forever.
     for _ in 0..100_000 {
         let st = table.game().situation();
@@ -279,6 +285,7 @@ pub fn simulate(
     opts: &Options,
 ) -> Result<Vec<PolicySummary>, SessionError> {
     let mut out = Vec::new();
+    let public = Arc::new(disclose::public(&scenario));
     for policy in &opts.policies {
         let mut sum = PolicySummary {
             policy: *policy,
@@ -306,7 +313,8 @@ pub fn simulate(
                             g
                         }
                     };
-                    play_rounds(&mut g, *policy);
+                    let bots = Bots::with_public(&g, *policy, public.clone());
+                    play_until(&mut g, bots, None);
                     g
                 }
                 Some(path) => {
@@ -328,7 +336,8 @@ pub fn simulate(
                             path,
                         )?,
                     };
-                    play_rounds(&mut s, *policy);
+                    let bots = Bots::with_public(s.game(), *policy, public.clone());
+                    play_until(&mut s, bots, None);
                     s.game().clone()
                 }
             };

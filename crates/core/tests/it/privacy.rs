@@ -223,7 +223,7 @@ fn no_private_text_reaches_a_seat_before_or_outside_the_event_that_discloses_it(
                                 s.fact(*fact).incident == *i
                             }
                             (Disclosure::Incident(i, _), _) => {
-                                disclose::incidents_named(e).contains(i)
+                                disclose::incident_named(e) == Some(*i)
                             }
                             _ => false,
                         };
