@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
-use cbm_ttx::scenario::{bundled, compile_str, synth};
-use cbm_ttx::sim::{Policy, play};
+use cbm_ttx_core::scenario::{bundled, compile_str, synth};
+use cbm_ttx_core::sim::{Policy, play};
 
 fn main() {
     divan::main();

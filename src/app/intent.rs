@@ -338,6 +338,7 @@ impl Shell<'_, '_> {
         self.next.set(Screen::Console);
     }
 
+    #[allow(clippy::wrong_self_convention)] // a step of the handler, not a conversion
     fn to_lobby(&mut self) {
         let Some(e) = self.lib.selected() else {
             self.lib.open_error = Some("choose a scenario first".into());

@@ -67,7 +67,8 @@ fn update_mode(
     let clock = exercise
         .and_then(|e| e.session.clock())
         .is_some_and(|c| c.running);
-    let (focused, unfocused) = wanted_mode(host.is_some() || client.is_some() || web.is_some(), clock);
+    let (focused, unfocused) =
+        wanted_mode(host.is_some() || client.is_some() || web.is_some(), clock);
     if w.focused_mode != focused || w.unfocused_mode != unfocused {
         w.focused_mode = focused;
         w.unfocused_mode = unfocused;

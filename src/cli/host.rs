@@ -133,7 +133,10 @@ pub fn run(args: &Args) -> i32 {
     app.insert_resource(seats);
     let web = match opts.web_port {
         Some(p) => match crate::web::start(app.world_mut(), &WebOptions::for_host(&opts, p)) {
-            Ok(_) => app.world().get_resource::<WebHost>().map(|w| w.join().clone()),
+            Ok(_) => app
+                .world()
+                .get_resource::<WebHost>()
+                .map(|w| w.join().clone()),
             Err(e) => {
                 eprintln!("host: {e}");
                 return 1;
@@ -178,7 +181,10 @@ fn announce(
         );
     }
     if let Some(w) = web {
-        println!("participants' browsers: {} (join code {})", w.url, seats.code);
+        println!(
+            "participants' browsers: {} (join code {})",
+            w.url, seats.code
+        );
         println!("board for a projector: {}", w.board_url);
         println!("QR code of the browser address:");
         print!("{}", qr_text(&w.qr));

@@ -209,9 +209,7 @@ impl Plugin for WebHostPlugin {
 }
 
 fn form_value<'a>(form: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    form.iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
+    form.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
 }
 
 fn unauthorized(web: &mut WebHost) -> Reply {
@@ -714,9 +712,8 @@ fn push(web: &mut WebHost, session: &mut Session, seats: &mut SeatRegistry, now:
                 let h = hash(html.as_str());
                 if s.sent.get(name) != Some(&h) {
                     s.sent.insert(name, h);
-                    ok &= s
-                        .tx
-                        .try_send(Push {
+                    ok &=
+                        s.tx.try_send(Push {
                             event: name,
                             data: html.into_string(),
                         })
@@ -727,9 +724,8 @@ fn push(web: &mut WebHost, session: &mut Session, seats: &mut SeatRegistry, now:
             if s.conn.is_some() {
                 let d = page::composer_digest(view);
                 if s.digest.is_some_and(|old| old != d) {
-                    ok &= s
-                        .tx
-                        .try_send(Push {
+                    ok &=
+                        s.tx.try_send(Push {
                             event: "changed",
                             data: "1".into(),
                         })
@@ -743,9 +739,8 @@ fn push(web: &mut WebHost, session: &mut Session, seats: &mut SeatRegistry, now:
         }
         if now - s.last_push >= KEEPALIVE {
             s.last_push = now;
-            ok &= s
-                .tx
-                .try_send(Push {
+            ok &=
+                s.tx.try_send(Push {
                     event: "",
                     data: String::new(),
                 })

@@ -92,9 +92,16 @@ mod tests {
             esc("<script>alert('x')</script> & \"q\""),
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
-        assert_eq!(esc("a\rb\u{0}c\u{1b}d\u{202E}e\nf"), "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\nf");
+        assert_eq!(
+            esc("a\rb\u{0}c\u{1b}d\u{202E}e\nf"),
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\nf"
+        );
         let mut h = Html::new();
-        h.raw("<p title=\"").text("\" onmouseover=\"x").raw("\">").num(42).raw("</p>");
+        h.raw("<p title=\"")
+            .text("\" onmouseover=\"x")
+            .raw("\">")
+            .num(42)
+            .raw("</p>");
         assert_eq!(h.as_str(), "<p title=\"&quot; onmouseover=&quot;x\">42</p>");
     }
 }

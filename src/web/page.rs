@@ -84,7 +84,9 @@ pub fn join_page(code: &str, name: &str, error: Option<&str>) -> String {
     b.raw("<main class=\"narrow\"><h1>Join the exercise</h1>")
         .raw("<p class=\"muted\">cbm-ttx — tabletop exercise on OSCE cyber/ICT confidence-building measures 2 and 8</p>");
     if let Some(e) = error {
-        b.raw("<p class=\"error\" role=\"alert\">").text(e).raw("</p>");
+        b.raw("<p class=\"error\" role=\"alert\">")
+            .text(e)
+            .raw("</p>");
     }
     b.raw("<form class=\"card\" method=\"post\" action=\"/join\">")
         .raw("<label for=\"code\">Join code</label>")
@@ -111,7 +113,9 @@ pub fn seat_picker(
         .text(title)
         .raw("</p>");
     if let Some(r) = reason {
-        b.raw("<p class=\"error\" role=\"alert\">").text(r).raw("</p>");
+        b.raw("<p class=\"error\" role=\"alert\">")
+            .text(r)
+            .raw("</p>");
     }
     b.raw("<p>A team plays a State whole, or its national bodies play it between them.</p>")
         .raw("<form class=\"card seats\" method=\"post\" action=\"/join\">")
@@ -122,7 +126,11 @@ pub fn seat_picker(
         .raw("\"><ul class=\"seats\">");
     for s in seats {
         let body = s.key.contains('/');
-        b.raw(if body { "<li class=\"body\">" } else { "<li class=\"state\">" });
+        b.raw(if body {
+            "<li class=\"body\">"
+        } else {
+            "<li class=\"state\">"
+        });
         if s.taken {
             b.raw("<button type=\"button\" disabled>")
                 .text(&s.label)
@@ -145,7 +153,9 @@ pub fn board_code_page(error: Option<&str>) -> String {
     let mut b = Html::new();
     b.raw("<main class=\"narrow\"><h1>Situation board</h1>");
     if let Some(e) = error {
-        b.raw("<p class=\"error\" role=\"alert\">").text(e).raw("</p>");
+        b.raw("<p class=\"error\" role=\"alert\">")
+            .text(e)
+            .raw("</p>");
     }
     b.raw("<form class=\"card\" method=\"get\" action=\"/board\"><label for=\"code\">Join code</label>")
         .raw("<input id=\"code\" name=\"code\" required maxlength=\"32\" autocomplete=\"off\">")
@@ -179,6 +189,7 @@ impl Compose {
     pub fn parse(form: &[(String, String)], view: &SeatView) -> Result<Compose, BadField> {
         let me = view.seat.state();
         let mut c = Compose::default();
+        let mut pick = None;
         let short = |n: usize| u16::try_from(n).ok();
         for (k, v) in form {
             if v.is_empty() {
@@ -186,6 +197,7 @@ impl Compose {
             }
             match k.as_str() {
                 "kind" => c.kind = Some(index(v, "kind", |i| ActionKind::ALL.get(i).copied())?),
+                "pick" => pick = Some(index(v, "pick", |i| ActionKind::ALL.get(i).copied())?),
                 "actor" => {
                     let Some(me) = me else { continue };
                     c.actor = Some(index(v, "actor", |i| {
@@ -196,17 +208,14 @@ impl Compose {
                     c.choice.state = Some(index(v, "state", |i| u8::try_from(i).ok().map(StateId))?)
                 }
                 "incident" => {
-                    c.choice.incident =
-                        Some(index(v, "incident", |i| short(i).map(IncidentId))?)
+                    c.choice.incident = Some(index(v, "incident", |i| short(i).map(IncidentId))?)
                 }
                 "facts" => c
                     .choice
                     .facts
                     .push(index(v, "fact", |i| short(i).map(FactId))?),
                 "states" => {
-                    let s = index(v, "states", |i| {
-                        (i < 64).then_some(StateId(i as u8))
-                    })?;
+                    let s = index(v, "states", |i| (i < 64).then_some(StateId(i as u8)))?;
                     c.choice.states = c.choice.states.with(s);
                 }
                 "text" => c.choice.text = v.replace("\r\n", "\n"),
@@ -221,13 +230,17 @@ impl Compose {
                     });
                 }
                 "message" => {
-                    c.choice.message =
-                        Some(index(v, "message", |i| u32::try_from(i).ok())?)
+                    c.choice.message = Some(index(v, "message", |i| u32::try_from(i).ok())?)
                 }
                 // The form's own controls.
                 "op" | "id" | "part" => {}
                 other => return Err(BadField(format!("unknown field {other:?}"))),
             }
+        }
+        // A kind button: the new kind, acted by its usual body.
+        if let Some(k) = pick {
+            c.kind = Some(k);
+            c.actor = None;
         }
         if c.choice.facts.len() > 256 {
             return Err(BadField("too many facts".into()));
@@ -235,12 +248,13 @@ impl Compose {
         Ok(c)
     }
 
-    /// The acting body: the one chosen if the seat may use it, else the kind's usual one.
+    /// The acting body: the one chosen, else the kind's usual one.
     fn actor_for(&self, view: &SeatView) -> Option<BodyId> {
         let me = view.seat.state()?;
         let bodies = bodies_of(view);
         let kind = self.kind?;
-        self.actor.filter(|a| bodies.contains(a)).or_else(|| {
+        // A body given is used as it is: the rules say if the seat may act for it.
+        self.actor.or_else(|| {
             view.scenario()
                 .body_of_kind(me, kind.fields().default_body)
                 .filter(|b| bodies.contains(b))
@@ -285,7 +299,9 @@ pub enum Notice {
 fn notice(h: &mut Html, n: Option<&Notice>) {
     match n {
         Some(Notice::Ok(t)) => {
-            h.raw("<p class=\"ok\" role=\"status\">").text(t).raw("</p>");
+            h.raw("<p class=\"ok\" role=\"status\">")
+                .text(t)
+                .raw("</p>");
         }
         Some(Notice::Refused(t)) => {
             h.raw("<p class=\"error\" role=\"alert\">Not done: ")
@@ -326,7 +342,12 @@ pub fn seat_page(p: &SeatPage) -> String {
         .html(&panel("inbox", p.view, &n, p.clock))
         .raw("</div></section>");
     b.raw("<section class=\"know\">");
-    let me = p.view.seat.state().map(|s| n.state(s).to_owned()).unwrap_or_default();
+    let me = p
+        .view
+        .seat
+        .state()
+        .map(|s| n.state(s).to_owned())
+        .unwrap_or_default();
     b.raw("<div class=\"card\"><h2>")
         .text(&me)
         .raw(" — relations</h2><div id=\"p-relations\" sse-swap=\"relations\">")
@@ -404,8 +425,12 @@ fn status(h: &mut Html, view: &SeatView, n: &Narrator, clock: Option<RoundClock>
             .text(&round_title)
             .raw(" · ");
     }
-    h.text(if view.paused { "Paused" } else { view.phase.label() })
-        .raw("</span>");
+    h.text(if view.paused {
+        "Paused"
+    } else {
+        view.phase.label()
+    })
+    .raw("</span>");
     if let Some(c) = clock.filter(|_| view.phase == Phase::Deliberation) {
         h.raw("<span class=\"clock-wrap\">⏱ ");
         clock_el(h, c, "clock");
@@ -477,7 +502,9 @@ fn inbox(h: &mut Html, view: &SeatView, n: &Narrator) {
     for line in items {
         if line.round != round {
             round = line.round;
-            h.raw("<li class=\"round-head\">Round ").num(round).raw("</li>");
+            h.raw("<li class=\"round-head\">Round ")
+                .num(round)
+                .raw("</li>");
         }
         h.raw("<li><span class=\"chip ")
             .raw(line_class(line.kind, line.mood))
@@ -679,10 +706,7 @@ fn known(h: &mut Html, view: &SeatView, n: &Narrator) {
             None => by_incident.push((inc, vec![k])),
         }
     }
-    let bodies_total = view
-        .seat
-        .state()
-        .map(|s| scenario.state(s).bodies.len());
+    let bodies_total = view.seat.state().map(|s| scenario.state(s).bodies.len());
     for (inc, list) in by_incident {
         h.raw("<h3>")
             .text(inc.map(|i| n.incident(i)).unwrap_or("an incident"))
@@ -718,11 +742,7 @@ fn directory(h: &mut Html, view: &SeatView, n: &Narrator) {
         }
         h.raw("</strong>");
         for level in Level::BOTH {
-            let Some(entry) = view
-                .directory
-                .get(s.index())
-                .map(|e| e[level_index(level)])
-            else {
+            let Some(entry) = view.directory.get(s.index()).map(|e| e[level_index(level)]) else {
                 continue;
             };
             let contact = &scenario.state(s).contacts[level_index(level)];
@@ -852,7 +872,7 @@ pub fn composer(view: &SeatView, n: &Narrator, c: &Compose, outcome: Option<&Not
             .text(title)
             .raw("</h3>");
         for k in kinds {
-            h.raw("<button type=\"submit\" name=\"kind\" value=\"")
+            h.raw("<button type=\"submit\" name=\"pick\" value=\"")
                 .num(k.index() as i128)
                 .raw("\" formaction=\"/compose\" hx-post=\"/compose\" class=\"kind");
             if c.kind == Some(*k) {
@@ -925,7 +945,12 @@ pub fn fields(view: &SeatView, n: &Narrator, c: &Compose, kind: ActionKind) -> H
             .raw("</label><select id=\"state\" name=\"state\">");
         option(&mut h, "", "—", c.choice.state.is_none());
         for s in &others {
-            option(&mut h, &s.0.to_string(), n.state(*s), c.choice.state == Some(*s));
+            option(
+                &mut h,
+                &s.0.to_string(),
+                n.state(*s),
+                c.choice.state == Some(*s),
+            );
         }
         h.raw("</select>");
     }
@@ -953,7 +978,12 @@ pub fn fields(view: &SeatView, n: &Narrator, c: &Compose, kind: ActionKind) -> H
             .raw("</label><select id=\"incident\" name=\"incident\">");
         option(&mut h, "", "—", c.choice.incident.is_none());
         for i in &known {
-            option(&mut h, &i.0.to_string(), n.incident(*i), c.choice.incident == Some(*i));
+            option(
+                &mut h,
+                &i.0.to_string(),
+                n.incident(*i),
+                c.choice.incident == Some(*i),
+            );
         }
         h.raw("</select>");
         if known.is_empty() {
@@ -986,15 +1016,27 @@ pub fn fields(view: &SeatView, n: &Narrator, c: &Compose, kind: ActionKind) -> H
         h.raw("</select>");
     }
     if f.origin {
-        h.raw("<label for=\"origin\">Held responsible</label><select id=\"origin\" name=\"origin\">");
+        h.raw(
+            "<label for=\"origin\">Held responsible</label><select id=\"origin\" name=\"origin\">",
+        );
         option(&mut h, "", "—", c.choice.origin.is_none());
         for s in &others {
             let o = Origin::State(*s);
-            option(&mut h, &format!("s{}", s.0), n.origin(o), c.choice.origin == Some(o));
+            option(
+                &mut h,
+                &format!("s{}", s.0),
+                n.origin(o),
+                c.choice.origin == Some(o),
+            );
         }
         for i in 0..scenario.actors.len() {
             let o = Origin::Actor(ActorId(i as u8));
-            option(&mut h, &format!("a{i}"), n.origin(o), c.choice.origin == Some(o));
+            option(
+                &mut h,
+                &format!("a{i}"),
+                n.origin(o),
+                c.choice.origin == Some(o),
+            );
         }
         h.raw("</select>");
     }
@@ -1137,8 +1179,12 @@ pub fn board_panel(name: &str, view: &SeatView, n: &Narrator, clock: Option<Roun
                     .num(s.round_count())
                     .raw(" · ");
             }
-            h.text(if view.paused { "Paused" } else { view.phase.label() })
-                .raw("</span>");
+            h.text(if view.paused {
+                "Paused"
+            } else {
+                view.phase.label()
+            })
+            .raw("</span>");
             if let Some(c) = clock.filter(|_| view.phase == Phase::Deliberation) {
                 clock_el(&mut h, c, "clock big");
             }
@@ -1205,7 +1251,10 @@ pub fn board_panel(name: &str, view: &SeatView, n: &Narrator, clock: Option<Roun
                     .text(&line.title)
                     .raw("</strong>");
                 if let Some(body) = &line.body
-                    && !matches!(e.kind, EventKind::RoundOpened | EventKind::ContactsUpdated { .. })
+                    && !matches!(
+                        e.kind,
+                        EventKind::RoundOpened | EventKind::ContactsUpdated { .. }
+                    )
                 {
                     h.raw("<p>").text(body).raw("</p>");
                 }

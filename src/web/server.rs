@@ -385,7 +385,10 @@ async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if !is_asset {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -453,14 +456,18 @@ fn is_htmx(headers: &HeaderMap) -> bool {
 }
 
 /// A form body, or the 4xx it deserves.
-fn form(body: Result<Bytes, BytesRejection>) -> Result<Vec<(String, String)>, Response> {
-    let bytes = body.map_err(|r| (r.status(), r.body_text()).into_response())?;
+fn form(body: Result<Bytes, BytesRejection>) -> Result<Vec<(String, String)>, Box<Response>> {
+    let bytes = body.map_err(|r| Box::new((r.status(), r.body_text()).into_response()))?;
     if std::str::from_utf8(&bytes).is_err() {
-        return Err((StatusCode::BAD_REQUEST, "the form is not UTF-8").into_response());
+        return Err(Box::new(
+            (StatusCode::BAD_REQUEST, "the form is not UTF-8").into_response(),
+        ));
     }
     let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
     if pairs.len() > 300 {
-        return Err((StatusCode::BAD_REQUEST, "too many form fields").into_response());
+        return Err(Box::new(
+            (StatusCode::BAD_REQUEST, "too many form fields").into_response(),
+        ));
     }
     Ok(pairs)
 }
@@ -494,7 +501,9 @@ fn respond(r: Reply) -> Response {
             s,
         )
             .into_response(),
-        ReplyBody::Json(s) => (status, [(header::CONTENT_TYPE, "application/json")], s).into_response(),
+        ReplyBody::Json(s) => {
+            (status, [(header::CONTENT_TYPE, "application/json")], s).into_response()
+        }
         ReplyBody::Empty => status.into_response(),
         ReplyBody::Stream(rx) => {
             let stream = futures_util::stream::unfold(rx, |mut rx| async move {
@@ -560,7 +569,7 @@ async fn join(
             )
             .await
         }
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -582,7 +591,7 @@ async fn compose(
             )
             .await
         }
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -604,7 +613,7 @@ async fn act(
             )
             .await
         }
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 

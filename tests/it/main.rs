@@ -6,3 +6,4 @@ mod cli;
 #[path = "../../crates/core/tests/it/common.rs"]
 mod common;
 mod lan;
+mod web;

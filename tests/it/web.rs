@@ -1,0 +1,1031 @@
+//! The participant web client over real HTTP on loopback: a host app (exercise,
+//! seat registry, director, web gateway) runs in its own thread; the tests are
+//! browsers made of plain sockets, so every byte they receive can be recorded.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+
+use cbm_ttx::exercise::{Exercise, ExercisePlugin};
+use cbm_ttx::net::director::{Director, DirectorPlugin};
+use cbm_ttx::net::host::Stats;
+use cbm_ttx::net::seats::SeatRegistry;
+use cbm_ttx::web::{self, WebHost, WebHostPlugin, WebOptions};
+use cbm_ttx_core::engine::disclose::Disclosure;
+use cbm_ttx_core::engine::{Action, Command, Event, EventKind, Game, Phase, Seat, SeatView};
+use cbm_ttx_core::scenario::{
+    ActionKind, FactId, IncidentId, InjectId, Origin, Scenario, Text, Tone, TurnOrder,
+};
+use cbm_ttx_core::session::{Recording, Session};
+use cbm_ttx_core::sim::Policy;
+
+use crate::common::*;
+
+const CODE: &str = "WEB042";
+
+// ---- a host in a thread ------------------------------------------------------------
+
+struct Done {
+    game: Game,
+    stats: Stats,
+}
+
+struct Host {
+    addr: SocketAddr,
+    key: String,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<Done>>,
+}
+
+impl Host {
+    /// A host of `scenario`, journaled at `journal`, whose director starts once
+    /// `players` seats are claimed. `resume`: continue that journal.
+    fn start(scenario: Arc<Scenario>, journal: &Path, players: usize, resume: bool) -> Host {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let journal = journal.to_owned();
+        let flag = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut app = App::new();
+            app.add_plugins((
+                MinimalPlugins,
+                ExercisePlugin,
+                DirectorPlugin,
+                WebHostPlugin,
+            ));
+            let (session, seats) = if resume {
+                let loaded = cbm_ttx_core::journal::read(&journal).unwrap();
+                (
+                    Session::resume(&loaded, scenario, None).unwrap(),
+                    SeatRegistry::resume(&journal).unwrap(),
+                )
+            } else {
+                let rec = Recording {
+                    path: Some(journal.clone()),
+                    ..Default::default()
+                };
+                let mut s = Session::start(scenario, None, 7, rec).unwrap();
+                s.set_round_seconds(0).unwrap();
+                (
+                    s,
+                    SeatRegistry::new(Some(CODE.into()), Some(&journal)).unwrap(),
+                )
+            };
+            let key = seats.control_key.clone();
+            let mut director = Director::new(players);
+            director.linger = Duration::from_secs(2);
+            app.insert_resource(Exercise::new(session))
+                .insert_resource(seats)
+                .insert_resource(director);
+            app.finish();
+            app.cleanup();
+            let opts = WebOptions {
+                bind: "127.0.0.1:0".parse().unwrap(),
+                public_url: None,
+            };
+            web::start(app.world_mut(), &opts).unwrap();
+            let addr = app.world().resource::<WebHost>().addr();
+            tx.send((addr, key)).unwrap();
+            let deadline = Instant::now() + Duration::from_secs(120);
+            while !flag.load(Ordering::Relaxed)
+                && !app.world().resource::<Director>().done
+                && Instant::now() < deadline
+            {
+                app.update();
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            let world = app.world();
+            Done {
+                game: world.resource::<Exercise>().session.game().clone(),
+                stats: world.resource::<WebHost>().stats(),
+            }
+        });
+        let (addr, key) = rx.recv().unwrap();
+        Host {
+            addr,
+            key,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// Stop (if the director has not) and hand back the record.
+    fn finish(mut self) -> Done {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.take().unwrap().join().unwrap()
+    }
+
+    /// Wait until the director ends the exercise and stops.
+    fn wait(mut self) -> Done {
+        self.thread.take().unwrap().join().unwrap()
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+// ---- a browser made of sockets -------------------------------------------------------
+
+#[derive(Debug)]
+struct Resp {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Resp {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
+
+    /// The seat cookie this response sets (`cbm_ttx_seat=…`).
+    fn cookie(&self) -> Option<String> {
+        let c = self.header("set-cookie")?;
+        assert!(
+            c.contains("HttpOnly") && c.contains("SameSite=Strict") && c.contains("Path=/"),
+            "{c}"
+        );
+        Some(c.split(';').next()?.to_owned())
+    }
+}
+
+/// Every byte the browser received, over all its requests.
+#[derive(Clone, Default)]
+struct Recorder(Arc<Mutex<Vec<u8>>>);
+
+impl Recorder {
+    fn add(&self, b: &[u8]) {
+        self.0.lock().unwrap().extend_from_slice(b);
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+#[derive(Clone)]
+struct Browser {
+    addr: SocketAddr,
+    cookie: Option<String>,
+    rec: Recorder,
+}
+
+/// Undo chunked transfer coding (a stream's events arrive in chunks).
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(i) = b.windows(2).position(|w| w == b"\r\n") {
+        let n = usize::from_str_radix(std::str::from_utf8(&b[..i]).unwrap_or("0").trim(), 16)
+            .unwrap_or(0);
+        if n == 0 || b.len() < i + 2 + n {
+            break;
+        }
+        out.extend_from_slice(&b[i + 2..i + 2 + n]);
+        b = &b[(i + 4 + n).min(b.len())..];
+    }
+    out
+}
+
+impl Browser {
+    fn new(addr: SocketAddr) -> Browser {
+        Browser {
+            addr,
+            cookie: None,
+            rec: Recorder::default(),
+        }
+    }
+
+    fn raw(&self, request: &[u8]) -> Resp {
+        let mut s = TcpStream::connect(self.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        s.write_all(request).unwrap();
+        let mut buf = Vec::new();
+        let _ = s.read_to_end(&mut buf);
+        self.rec.add(&buf);
+        let text = String::from_utf8_lossy(&buf).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = if head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
+            String::from_utf8_lossy(&dechunk(body.as_bytes())).into_owned()
+        } else {
+            body.to_owned()
+        };
+        Resp {
+            status,
+            head: head.to_owned(),
+            body,
+        }
+    }
+
+    fn req(&self, method: &str, path: &str, extra: &[(&str, &str)], body: &[u8]) -> Resp {
+        let mut r = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
+        if let Some(c) = &self.cookie {
+            r.push_str(&format!("Cookie: {c}\r\n"));
+        }
+        for (k, v) in extra {
+            r.push_str(&format!("{k}: {v}\r\n"));
+        }
+        r.push_str("\r\n");
+        let mut bytes = r.into_bytes();
+        bytes.extend_from_slice(body);
+        self.raw(&bytes)
+    }
+
+    fn get(&self, path: &str) -> Resp {
+        self.req("GET", path, &[], b"")
+    }
+
+    fn post(&self, path: &str, form: &str) -> Resp {
+        self.req(
+            "POST",
+            path,
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            form.as_bytes(),
+        )
+    }
+
+    fn htmx(&self, path: &str, form: &str) -> Resp {
+        self.req(
+            "POST",
+            path,
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("HX-Request", "true"),
+            ],
+            form.as_bytes(),
+        )
+    }
+
+    /// Join with a code and a seat; keeps the cookie if seated.
+    fn join(&mut self, code: &str, name: &str, seat: &str) -> Resp {
+        let form = format!("code={}&name={}&seat={}", enc(code), enc(name), enc(seat));
+        let r = self.post("/join", &form);
+        if r.status == 303 {
+            self.cookie = r.cookie();
+        }
+        r
+    }
+
+    /// The seat's events and disclosures from `from` on, as the API gives them.
+    fn api_events(&self, from: usize) -> serde_json::Value {
+        let r = self.get(&format!("/api/events?from={from}"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        serde_json::from_str(&r.body).unwrap()
+    }
+
+    fn command(&self, cmd: &Command, key: Option<&str>) -> Resp {
+        let json = serde_json::to_string(cmd).unwrap();
+        let mut h = vec![("Content-Type", "application/json")];
+        if let Some(k) = key {
+            h.push(("X-Control-Key", k));
+        }
+        self.req("POST", "/api/command", &h, json.as_bytes())
+    }
+
+    /// A live page's stream, recorded until `stop`.
+    fn stream(&self, path: &str, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<Vec<u8>> {
+        let me = self.clone();
+        let path = path.to_owned();
+        std::thread::spawn(move || {
+            let mut s = TcpStream::connect(me.addr).unwrap();
+            s.set_read_timeout(Some(Duration::from_millis(100)))
+                .unwrap();
+            let mut r = format!("GET {path} HTTP/1.1\r\nHost: {}\r\n", me.addr);
+            if let Some(c) = &me.cookie {
+                r.push_str(&format!("Cookie: {c}\r\n"));
+            }
+            r.push_str("\r\n");
+            s.write_all(r.as_bytes()).unwrap();
+            let mut all = Vec::new();
+            let mut buf = [0u8; 16384];
+            while !stop.load(Ordering::Relaxed) {
+                match s.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => all.extend_from_slice(&buf[..n]),
+                    Err(_) => {}
+                }
+            }
+            me.rec.add(&all);
+            all
+        })
+    }
+}
+
+fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// The form the composer posts for an action (the inverse of what the page parses).
+fn form_of(view: &SeatView, actor: cbm_ttx_core::scenario::BodyId, a: &Action) -> String {
+    let mut f = vec![
+        ("op".to_owned(), "stage".to_owned()),
+        ("kind".into(), a.kind().index().to_string()),
+    ];
+    if matches!(view.seat, Seat::State(_)) {
+        f.push(("actor".into(), actor.body.to_string()));
+    }
+    let mut add = |k: &str, v: String| f.push((k.to_owned(), v));
+    match a {
+        Action::ShareInformation {
+            to,
+            incident,
+            facts,
+        } => {
+            add("state", to.0.to_string());
+            add("incident", incident.0.to_string());
+            for x in facts {
+                add("facts", x.0.to_string());
+            }
+        }
+        Action::RequestAssistance { to, incident, text } => {
+            add("state", to.0.to_string());
+            add("incident", incident.0.to_string());
+            add("text", text.clone());
+        }
+        Action::ProvideAssistance { to, incident } => {
+            add("state", to.0.to_string());
+            add("incident", incident.0.to_string());
+        }
+        Action::JointAnalysis { with, incident } => {
+            add("state", with.0.to_string());
+            add("incident", incident.0.to_string());
+        }
+        Action::NationalCoordination { incident } => {
+            if let Some(i) = incident {
+                add("incident", i.0.to_string());
+            }
+        }
+        Action::ContactMessage { to, text, .. } => {
+            add("state", to.0.to_string());
+            add("text", text.clone());
+        }
+        Action::RaiseConcern { to, incident, text } => {
+            add("state", to.0.to_string());
+            if let Some(i) = incident {
+                add("incident", i.0.to_string());
+            }
+            add("text", text.clone());
+        }
+        Action::UpdateContacts | Action::Pass => {}
+        Action::CommunicationCheck { targets } => {
+            for s in targets.iter() {
+                add("states", s.0.to_string());
+            }
+        }
+        Action::PublicStatement { tone, about, text } => {
+            let t = Tone::ALL.iter().position(|x| x == tone).unwrap();
+            add("tone", t.to_string());
+            if let Some(s) = about {
+                add("state", s.0.to_string());
+            }
+            add("text", text.clone());
+        }
+        Action::PublicAttribution { incident, to, text } => {
+            add("incident", incident.0.to_string());
+            add(
+                "origin",
+                match to {
+                    Origin::State(s) => format!("s{}", s.0),
+                    Origin::Actor(x) => format!("a{}", x.0),
+                },
+            );
+            add("text", text.clone());
+        }
+        Action::Countermeasure {
+            against,
+            incident,
+            text,
+        } => {
+            add("state", against.0.to_string());
+            if let Some(i) = incident {
+                add("incident", i.0.to_string());
+            }
+            add("text", text.clone());
+        }
+        Action::Respond { message, text } => {
+            add("message", message.to_string());
+            add("text", text.clone());
+        }
+    }
+    f.iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A bot in a browser: folds the seat's events from the API into a view, plans with
+/// a policy on that view alone, stages through the page's form and marks ready.
+/// Loads the page once a round and keeps a live stream open, like a person's
+/// browser. Returns its view at the end.
+fn web_bot(b: Browser, policy: Policy, stop: Arc<AtomicBool>) -> SeatView {
+    let live = Arc::new(AtomicBool::new(false));
+    let stream = b.stream("/events", live.clone());
+    let mut from = 0;
+    let mut view: Option<SeatView> = None;
+    let mut seed = 0;
+    let mut acted = u8::MAX;
+    let mut loaded = u8::MAX;
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while Instant::now() < deadline && !stop.load(Ordering::Relaxed) {
+        let j = b.api_events(from);
+        if let Some(s) = j.get("scenario") {
+            let s: Scenario = serde_json::from_value(s.clone()).unwrap();
+            let seat = Seat::parse(j["seat"].as_str().unwrap(), &s).unwrap();
+            seed = j["bot_seed"].as_u64().unwrap();
+            view = Some(SeatView::new(Arc::new(s), seat));
+        }
+        let v = view.as_mut().unwrap();
+        let events: Vec<Event> = serde_json::from_value(j["events"].clone()).unwrap();
+        let ds: Vec<Vec<Disclosure>> = serde_json::from_value(j["disclosures"].clone()).unwrap();
+        for (e, d) in events.iter().zip(ds) {
+            assert!(v.observe(e, d), "an event the seat may not see");
+        }
+        from = j["next"].as_u64().unwrap() as usize;
+        if v.phase == Phase::Ended {
+            b.get("/");
+            break;
+        }
+        if loaded != v.round {
+            loaded = v.round;
+            let page = b.get("/");
+            assert_eq!(page.status, 200);
+        }
+        let me = v.seat.state().unwrap();
+        let my_turn = v.scenario().turn_order != TurnOrder::Sequential || v.turn == Some(me);
+        if v.phase == Phase::Deliberation && !v.paused && acted != v.round && my_turn {
+            acted = v.round;
+            for (actor, action) in policy.plan(v, seed) {
+                let r = b.post("/act", &form_of(v, actor, &action));
+                assert!(
+                    r.status == 303 || r.status == 200,
+                    "{} {}",
+                    r.status,
+                    r.body
+                );
+            }
+            b.post("/act", "op=ready");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    live.store(true, Ordering::Relaxed);
+    stream.join().unwrap();
+    view.expect("the bot never saw its view")
+}
+
+// ---- the tests -----------------------------------------------------------------------
+
+#[test]
+fn join_needs_the_right_code_and_a_free_seat() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = tutorial();
+    let h = Host::start(s.clone(), &dir.path().join("j.jsonl"), 9, false);
+    let mut a = Browser::new(h.addr);
+    // The QR code's link prefills the code; the page still asks for it.
+    let page = a.get("/?code=WEB042");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("value=\"WEB042\"") && page.body.contains("name=\"code\""));
+    assert!(
+        !page.body.contains("Lakeland"),
+        "no seat list before the code"
+    );
+    // A wrong code: 403, a clear message, no cookie, nothing in the journal.
+    let wrong = a.join("NOPE00", "Ana", "lakeland");
+    assert_eq!(wrong.status, 403);
+    assert!(wrong.body.contains("wrong join code"), "{}", wrong.body);
+    assert!(wrong.header("set-cookie").is_none());
+    // The right code (any case) without a seat: the picker.
+    let picker = a.post("/join", "code=web042&name=Ana");
+    assert_eq!(picker.status, 200);
+    assert!(
+        picker.body.contains("value=\"lakeland\"")
+            && picker.body.contains("value=\"hillmark/cert\"")
+    );
+    let ok = a.join("web042", "Ana", "lakeland");
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert_eq!(ok.header("location"), Some("/"));
+    assert!(a.cookie.is_some());
+    let mine = a.get("/");
+    assert!(mine.body.contains("Compose an action") && mine.body.contains("Lakeland"));
+    // The seat is taken, and so are its bodies (a State and its bodies exclude each other).
+    let mut b = Browser::new(h.addr);
+    let taken = b.join(CODE, "Bob", "lakeland");
+    assert_eq!(taken.status, 409);
+    assert!(taken.body.contains("Lakeland is taken"), "{}", taken.body);
+    assert!(b.cookie.is_none());
+    let body = b.join(CODE, "Bob", "lakeland/cert");
+    assert_eq!(body.status, 409);
+    assert!(body.body.contains("cannot be taken while Lakeland is held"));
+    assert_eq!(b.join(CODE, "Bob", "hillmark/cert").status, 303);
+    let done = h.finish();
+    let taken: Vec<_> = done
+        .game
+        .events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::SeatTaken { .. }))
+        .collect();
+    assert_eq!(taken.len(), 2, "only the two claims are journaled");
+    assert_eq!(done.stats.denied, 1);
+}
+
+#[test]
+fn a_browser_gets_its_seat_back_after_a_reload_a_drop_or_a_host_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("j.jsonl");
+    let s = tutorial();
+    let h = Host::start(s.clone(), &journal, 1, false);
+    let mut a = Browser::new(h.addr);
+    assert_eq!(a.join(CODE, "Ana", "lakeland").status, 303);
+    // Deliberation opens once the seat is claimed; stage something.
+    let mut tries = 0;
+    loop {
+        let r = a.post("/act", "op=stage&kind=8&actor=1");
+        if r.status == 303 {
+            break;
+        }
+        tries += 1;
+        assert!(tries < 200, "{}", r.body);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // A reload (a new connection with the cookie): the same seat and what it staged.
+    let page = a.get("/");
+    assert!(
+        page.body.contains("Update own contact data"),
+        "{}",
+        page.body
+    );
+    // A live stream that drops and comes back: still seated.
+    for _ in 0..2 {
+        let stop = Arc::new(AtomicBool::new(false));
+        let t = a.stream("/events", stop.clone());
+        std::thread::sleep(Duration::from_millis(150));
+        stop.store(true, Ordering::Relaxed);
+        let got = String::from_utf8_lossy(&t.join().unwrap()).into_owned();
+        assert!(got.contains("event: staged"), "{got}");
+    }
+    drop(h.finish());
+    // The host restarts from its journal: the cookie still holds the seat.
+    let h = Host::start(s, &journal, 1, true);
+    a.addr = h.addr;
+    let page = a.get("/");
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Update own contact data") && page.body.contains("Compose an action")
+    );
+    // Nobody else can take it meanwhile.
+    let mut thief = Browser::new(h.addr);
+    assert_eq!(thief.join(CODE, "Eve", "lakeland").status, 409);
+}
+
+#[test]
+fn forged_seats_and_control_commands_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = tutorial();
+    let h = Host::start(s.clone(), &dir.path().join("j.jsonl"), 1, false);
+    let mut a = Browser::new(h.addr);
+    assert_eq!(a.join(CODE, "Ana", "lakeland").status, 303);
+    while a.api_events(0)["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["kind"] != "DeliberationBegun" && e["kind"].get("DeliberationBegun").is_none())
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // A made-up token, and the control key as a seat token: not seated.
+    for forged in [
+        "cbm_ttx_seat=0123456789abcdef0123456789abcdef".to_owned(),
+        format!("cbm_ttx_seat={}", h.key),
+    ] {
+        let f = Browser {
+            cookie: Some(forged),
+            ..a.clone()
+        };
+        assert_eq!(f.post("/act", "op=ready").status, 401);
+        assert_eq!(f.get("/events").status, 401);
+        assert_eq!(f.command(&Command::Ready, None).status, 401);
+    }
+    // Acting for another State's body: the engine refuses.
+    let other = Command::Submit {
+        actor: body(&s, "hillmark", "mfa"),
+        action: Action::UpdateContacts,
+    };
+    let r = a.command(&other, None);
+    assert_eq!(r.status, 409);
+    assert!(r.body.contains("cannot act for that body"), "{}", r.body);
+    // A body number out of range through the form: refused, not a crash.
+    let r = a.htmx("/act", "op=stage&kind=8&actor=200");
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Not done"), "{}", r.body);
+    // Control commands: refused from a seat, refused with a wrong key.
+    let r = a.command(&Command::CloseDeliberation, None);
+    assert_eq!(r.status, 409);
+    assert!(r.body.contains("only exercise control"), "{}", r.body);
+    assert_eq!(
+        a.command(&Command::CloseDeliberation, Some("00000000"))
+            .status,
+        403
+    );
+    let events_before = a.api_events(0)["next"].as_u64().unwrap();
+    // With the control key, control may act.
+    let r = a.command(&Command::Pause, Some(&h.key));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let done = h.finish();
+    assert_eq!(done.game.events().len() as u64, events_before + 1);
+    assert!(matches!(
+        done.game.events().last().unwrap().kind,
+        EventKind::Paused
+    ));
+    assert!(done.stats.refused >= 3, "{:?}", done.stats);
+    assert!(
+        done.stats.unauthorized >= 6 && done.stats.denied >= 1,
+        "{:?}",
+        done.stats
+    );
+}
+
+#[test]
+fn malformed_oversized_and_flooding_requests_get_4xx_and_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Host::start(tutorial(), &dir.path().join("j.jsonl"), 9, false);
+    let mut a = Browser::new(h.addr);
+    assert_eq!(a.join(CODE, "Ana", "lakeland").status, 303);
+    assert_eq!(a.post("/compose", "kind=abc").status, 400);
+    assert_eq!(a.post("/compose", "kind=1&nonsense=1").status, 400);
+    assert_eq!(a.post("/act", "op=launch").status, 400);
+    assert_eq!(a.get("/no/such/page").status, 404);
+    assert_eq!(a.get(&format!("/?code={}", "x".repeat(5000))).status, 414);
+    let big = format!("op=stage&text={}", "x".repeat(100_000));
+    assert_eq!(a.post("/act", &big).status, 413);
+    let r = a.req(
+        "POST",
+        "/api/command",
+        &[("Content-Type", "application/json")],
+        b"{\"Submit\": 12",
+    );
+    assert_eq!(r.status, 400);
+    assert!(matches!(
+        a.raw(b"\x16\x03\x01\x02\x00garbage\r\n\r\n").status,
+        0 | 400
+    ));
+    assert_eq!(a.raw(b"GET / HTTP/1.1\r\nHost: x\r\nCookie: cbm_ttx_seat=\xff\xfe\r\nConnection: close\r\n\r\n").status, 200);
+    // Flooding: a seat's requests beyond its burst are turned away with 429.
+    let statuses: Vec<u16> = (0..120)
+        .map(|_| a.get("/api/events?from=999999").status)
+        .collect();
+    assert!(statuses.contains(&429), "{statuses:?}");
+    std::thread::sleep(Duration::from_millis(300));
+    // The host is fine and the seat still works.
+    assert_eq!(a.get("/").status, 200);
+    let done = h.finish();
+    let st = done.stats;
+    assert!(st.malformed >= 6, "{st:?}");
+    assert_eq!(st.oversized, 1, "{st:?}");
+    assert!(st.flooded >= 20, "{st:?}");
+}
+
+#[test]
+fn markup_scripts_and_control_characters_are_text_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    // Author text with markup and control characters...
+    let s = Arc::new(compile(&tweak(
+        "A Lakeland tabloid blames Hillmark",
+        "<script>alert('inject')</script>\\u{7}\\u{1b}[31m A Lakeland tabloid blames <img src=x onerror=alert(1)> Hillmark",
+    )));
+    let h = Host::start(s.clone(), &dir.path().join("j.jsonl"), 2, false);
+    let mut a = Browser::new(h.addr);
+    let mut b = Browser::new(h.addr);
+    // ...a participant's name, and a message's text.
+    let evil = "<script>alert('name')</script>\u{0}\u{8}\r\n\"'><b>";
+    assert_eq!(a.join(CODE, evil, "lakeland").status, 303);
+    assert_eq!(b.join(CODE, "Bob", "hillmark").status, 303);
+    let me = Seat::State(state(&s, "lakeland"));
+    let hill = state(&s, "hillmark");
+    let text = "</textarea><script>alert('msg')</script>\u{202e}evil\u{7}";
+    let stop = Arc::new(AtomicBool::new(false));
+    let live = b.stream("/events", stop.clone());
+    let mut rounds = 0;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        let ev = a.api_events(0);
+        let events: Vec<Event> = serde_json::from_value(ev["events"].clone()).unwrap();
+        if events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::ExerciseEnded))
+        {
+            break;
+        }
+        let open = events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::DeliberationBegun { .. }))
+            .count();
+        if open > rounds {
+            rounds = open;
+            let form = format!(
+                "op=stage&kind=5&actor=0&state={}&text={}",
+                hill.0,
+                enc(text)
+            );
+            let r = a.htmx("/act", &form);
+            assert!(r.body.contains("Staged"), "{}", r.body);
+            a.post("/act", "op=ready");
+            b.post("/act", "op=ready");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let page_a = a.get("/").body;
+    let page_b = b.get("/").body;
+    let board = a.get("/board?code=WEB042").body;
+    stop.store(true, Ordering::Relaxed);
+    let pushed = String::from_utf8_lossy(&live.join().unwrap()).into_owned();
+    drop(h.finish());
+    for (what, html) in [
+        ("A's page", &page_a),
+        ("B's page", &page_b),
+        ("the board", &board),
+        ("B's pushes", &pushed),
+    ] {
+        // The only scripts are the page's own three, from the host.
+        assert_eq!(
+            html.matches("<script").count(),
+            if what == "B's pushes" { 0 } else { 3 },
+            "{what}"
+        );
+        assert!(
+            !html.contains("<img") && !html.contains("<b>") && !html.contains("</textarea><"),
+            "{what}"
+        );
+        assert!(
+            !html.contains('\u{7}')
+                && !html.contains('\u{1b}')
+                && !html.contains('\u{0}')
+                && !html.contains('\u{202e}'),
+            "{what}"
+        );
+    }
+    assert!(
+        page_a.contains("&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;"),
+        "the name is shown as text"
+    );
+    assert!(
+        page_b.contains("&lt;/textarea&gt;&lt;script&gt;alert(&#39;msg&#39;)"),
+        "the message is shown as text"
+    );
+    assert!(
+        board.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "author text is shown as text"
+    );
+    assert!(
+        pushed.contains("&lt;script&gt;alert(&#39;msg&#39;)"),
+        "{pushed}"
+    );
+    let _ = me;
+}
+
+#[test]
+fn the_tutorial_is_played_to_the_end_by_web_bots() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = tutorial();
+    let h = Host::start(s.clone(), &dir.path().join("j.jsonl"), 2, false);
+    let stop = Arc::new(AtomicBool::new(false));
+    let bots: Vec<_> = [
+        ("lakeland", Policy::Cooperative),
+        ("hillmark", Policy::Hawkish),
+    ]
+    .into_iter()
+    .map(|(seat, policy)| {
+        let mut b = Browser::new(h.addr);
+        assert_eq!(b.join(CODE, "Bot", seat).status, 303);
+        let stop = stop.clone();
+        std::thread::spawn(move || web_bot(b, policy, stop))
+    })
+    .collect();
+    let views: Vec<SeatView> = bots.into_iter().map(|t| t.join().unwrap()).collect();
+    let done = h.wait();
+    let events = done.game.events();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::ExerciseEnded))
+    );
+    assert!(
+        events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::ActionResolved { .. }))
+            .count()
+            >= 4
+    );
+    for v in views {
+        assert_eq!(v.phase, Phase::Ended);
+        // What the browser folded is exactly the host's view of that seat.
+        assert_eq!(v, done.game.view(v.seat));
+    }
+    assert!(done.stats.commands >= 4, "{:?}", done.stats);
+}
+
+// ---- privacy over whole games --------------------------------------------------------
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Owner {
+    Fact(FactId),
+    Inject(InjectId),
+    Incident(IncidentId),
+    Round(u8),
+    Never,
+}
+
+/// The reference scenario with a unique marker in every private text.
+fn marked() -> (Arc<Scenario>, BTreeMap<String, Owner>) {
+    let mut s = (*cascade()).clone();
+    let mut markers = BTreeMap::new();
+    let mut n = 0;
+    let mut mark = |owner: Owner| {
+        n += 1;
+        let m = format!("MARK{n:05}Z");
+        markers.insert(m.clone(), owner);
+        m
+    };
+    for (i, inc) in s.incidents.iter_mut().enumerate() {
+        let o = Owner::Incident(IncidentId(i as u16));
+        inc.id = mark(Owner::Never);
+        inc.title = Text::Plain(mark(o.clone()));
+        inc.description = Text::Plain(mark(o));
+    }
+    for (i, f) in s.facts.iter_mut().enumerate() {
+        f.id = mark(Owner::Never);
+        f.text = Text::Plain(mark(Owner::Fact(FactId(i as u16))));
+    }
+    for (i, inj) in s.injects.iter_mut().enumerate() {
+        let o = Owner::Inject(InjectId(i as u16));
+        inj.id = mark(Owner::Never);
+        inj.title = Text::Plain(mark(o.clone()));
+        inj.text = Text::Plain(mark(o.clone()));
+        for q in &mut inj.questions {
+            *q = Text::Plain(mark(o.clone()));
+        }
+    }
+    for (i, r) in s.rounds.iter_mut().enumerate() {
+        let o = Owner::Round(i as u8 + 1);
+        r.title = Text::Plain(mark(o.clone()));
+        r.briefing = Text::Plain(mark(Owner::Never));
+        for q in &mut r.questions {
+            *q = Text::Plain(mark(o.clone()));
+        }
+    }
+    for o in &mut s.objectives {
+        o.id = mark(Owner::Never);
+        o.title = Text::Plain(mark(Owner::Never));
+        o.description = Text::Plain(mark(Owner::Never));
+    }
+    (Arc::new(s), markers)
+}
+
+/// Markers found in some text that the view was never given.
+fn leaks(text: &str, markers: &BTreeMap<String, Owner>, view: &SeatView) -> Vec<(String, Owner)> {
+    let k = view.known();
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("MARK") {
+        if let Some(o) = rest.get(i..i + 10).and_then(|m| markers.get(m)) {
+            let allowed = match o {
+                Owner::Fact(f) => k.facts.contains_key(f),
+                Owner::Inject(x) => k.injects.contains_key(x),
+                Owner::Incident(x) => k.incidents.contains_key(x),
+                Owner::Round(r) => k.rounds.contains_key(r),
+                Owner::Never => false,
+            };
+            if !allowed {
+                out.push((rest[i..i + 10].to_owned(), o.clone()));
+            }
+        }
+        rest = &rest[i + 4..];
+    }
+    out
+}
+
+#[test]
+fn no_web_client_ever_receives_another_seats_private_text() {
+    let (s, markers) = marked();
+    let states: Vec<String> = s.states.iter().map(|x| x.id.clone()).collect();
+    let bodies: Vec<String> = s
+        .states
+        .iter()
+        .flat_map(|x| x.bodies.iter().map(move |b| format!("{}/{}", x.id, b.id)))
+        .collect();
+    let mut checked = 0;
+    // Every seat of the reference scenario: States whole in some games, their bodies
+    // in others; several policies.
+    for (layout, policy) in [
+        (&states, Policy::Cooperative),
+        (&bodies, Policy::Random),
+        (&states, Policy::Hawkish),
+        (&bodies, Policy::Cooperative),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let h = Host::start(s.clone(), &dir.path().join("j.jsonl"), layout.len(), false);
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut recs = Vec::new();
+        let mut bots = Vec::new();
+        for key in layout.iter() {
+            let mut b = Browser::new(h.addr);
+            assert_eq!(b.join(CODE, key, key).status, 303, "{key}");
+            for a in ["htmx.min.js", "sse.min.js", "app.js", "style.css"] {
+                assert_eq!(b.get(&format!("/assets/{a}")).status, 200);
+            }
+            recs.push(b.rec.clone());
+            let stop = stop.clone();
+            bots.push(std::thread::spawn(move || web_bot(b, policy, stop)));
+        }
+        // A projector's board as well.
+        let board = Browser::new(h.addr);
+        let board_stop = Arc::new(AtomicBool::new(false));
+        let board_live = board.stream("/board/events?code=WEB042", board_stop.clone());
+        let views: Vec<SeatView> = bots.into_iter().map(|t| t.join().unwrap()).collect();
+        board.get("/board?code=WEB042");
+        board_stop.store(true, Ordering::Relaxed);
+        board_live.join().unwrap();
+        let done = h.wait();
+        let mut with_private = 0;
+        assert!(
+            done.game
+                .events()
+                .iter()
+                .any(|e| matches!(e.kind, EventKind::ExerciseEnded))
+        );
+        for ((key, rec), view) in layout.iter().zip(&recs).zip(&views) {
+            let seat = view.seat;
+            assert_eq!(view, &done.game.view(seat), "{key}");
+            let bytes = rec.text();
+            assert!(bytes.len() > 10_000, "{key} recorded {} bytes", bytes.len());
+            let l = leaks(&bytes, &markers, view);
+            assert!(l.is_empty(), "{key} received what it may not know: {l:?}");
+            // The check can fail: seats do receive private text of their own.
+            if !leaks(&bytes, &markers, &done.game.view(Seat::Observer)).is_empty() {
+                with_private += 1;
+            }
+            checked += 1;
+        }
+        assert!(
+            with_private * 2 >= layout.len(),
+            "only {with_private} of {} seats received private text",
+            layout.len()
+        );
+        let observer = done.game.view(Seat::Observer);
+        let l = leaks(&board.rec.text(), &markers, &observer);
+        assert!(l.is_empty(), "the board received private text: {l:?}");
+        assert!(observer.known().facts.is_empty());
+    }
+    assert!(checked >= 2 * (states.len() + bodies.len()));
+}
+
+#[test]
+fn the_web_layer_never_imports_the_app() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let check = |sub: &str, forbidden: &[&str]| {
+        let mut files: Vec<PathBuf> = vec![];
+        let root = dir.join(sub);
+        if root.is_file() {
+            files.push(root);
+        } else {
+            for e in std::fs::read_dir(&root).unwrap() {
+                files.push(e.unwrap().path());
+            }
+        }
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            for bad in forbidden {
+                assert!(!text.contains(bad), "{} uses {bad}", f.display());
+            }
+        }
+    };
+    check("web", &["crate::app", "crate::cli"]);
+    check("net", &["crate::app", "crate::cli", "crate::web"]);
+    check(
+        "exercise.rs",
+        &["crate::app", "crate::cli", "crate::net", "crate::web"],
+    );
+    let _ = ActionKind::Pass;
+}
