@@ -28,6 +28,9 @@ const STREAM_BACKLOG: usize = 256;
 const KEEPALIVE: f64 = 15.0;
 /// Jobs taken per frame at most (the rest wait for the next frame).
 const JOBS_PER_FRAME: usize = 4096;
+/// Time a frame spends bringing live pages up to date, beyond those of seats that
+/// acted in it (the rest follow in the next frames, oldest first).
+const PUSH_BUDGET: f64 = 0.008;
 
 /// A live page: a seat's, or the board's.
 #[derive(Debug)]
@@ -60,6 +63,13 @@ pub struct WebHost {
     conns: HashMap<String, u64>,
     streams: Vec<Stream>,
     next: u64,
+    /// Host-side latency of web commands: received → the acting seat's pages have
+    /// their update queued (seconds).
+    pub to_page: Vec<f64>,
+    reported: bool,
+    /// Live pages dropped because they did not keep up with their pushes (they
+    /// reconnect and get everything anew).
+    pub overflowed: u64,
     /// Host-side latency of web commands: received → answered after the journal sync
     /// (seconds).
     pub handling: Vec<f64>,
@@ -92,6 +102,9 @@ impl WebHost {
             conns: HashMap::new(),
             streams: Vec::new(),
             next: 1,
+            overflowed: 0,
+            to_page: Vec::new(),
+            reported: false,
             handling: Vec::new(),
         })
     }
@@ -173,13 +186,39 @@ impl WebHost {
         }
     }
 
+    /// Print the host-side latencies and counters (when the exercise ends).
+    pub fn report(&mut self) {
+        let q = |v: &mut Vec<f64>, p: f64| {
+            v.sort_by(f64::total_cmp);
+            v.get(((v.len().max(1) - 1) as f64 * p).round() as usize)
+                .copied()
+                .unwrap_or(0.0)
+                * 1000.0
+        };
+        let mut t = self.to_page.clone();
+        if !t.is_empty() {
+            println!(
+                "web: command received → its seat's pages updated: {} commands, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+                t.len(),
+                q(&mut t, 0.5),
+                q(&mut t, 0.99),
+                q(&mut t, 1.0)
+            );
+        }
+        println!(
+            "web: {:?}; {} live pages dropped for not keeping up",
+            self.stats(),
+            self.overflowed
+        );
+    }
+
     fn summarise(&mut self, now: f64) {
         let s = self.stats();
         if now - self.last_summary >= 10.0 && s != self.logged {
             self.last_summary = now;
             self.logged = s;
             info!(
-                "web: {} commands, {} refused; {} malformed, {} oversized, {} over the rate limit, {} unauthorised requests; {} turned away; {} live pages",
+                "web: {} commands, {} refused; {} malformed, {} oversized, {} over the rate limit, {} unauthorised requests; {} turned away; {} live pages ({} dropped for not keeping up)",
                 s.commands,
                 s.refused,
                 s.malformed,
@@ -187,7 +226,8 @@ impl WebHost {
                 s.flooded,
                 s.unauthorized,
                 s.denied,
-                self.streams.len()
+                self.streams.len(),
+                self.overflowed
             );
         }
     }
@@ -248,8 +288,21 @@ fn serve(
     }
     let mut answers = Vec::with_capacity(jobs.len());
     let mut changed = false;
+    let mut acted = Vec::new();
+    let mut received = Vec::new();
     for job in jobs {
+        let before = changed;
+        changed = false;
+        let token = match &job.ask {
+            Ask::Act { token, .. } | Ask::ApiCommand { token, .. } => token.clone(),
+            _ => None,
+        };
         let reply = handle(web, &mut ex.session, &mut seats, job.ask, &mut changed);
+        if changed && let Some(id) = token.and_then(|t| web.conns.get(&t).copied()) {
+            acted.push(id);
+            received.push(job.received);
+        }
+        changed |= before;
         answers.push((job.reply, reply, job.received));
     }
     // Nothing leaves before it is on disk.
@@ -263,7 +316,14 @@ fn serve(
     if web.handling.len() > 100_000 {
         web.handling.drain(..50_000);
     }
-    push(web, &mut ex.session, &mut seats, now);
+    push(web, &mut ex.session, &mut seats, now, &acted);
+    for r in received {
+        web.to_page.push(r.elapsed().as_secs_f64());
+    }
+    if ex.session.situation().phase() == cbm_ttx_core::engine::Phase::Ended && !web.reported {
+        web.reported = true;
+        web.report();
+    }
     web.summarise(now);
 }
 
@@ -622,6 +682,7 @@ fn stream_reply(rx: mpsc::Receiver<Push>) -> Reply {
     }
 }
 
+/// The clock as a page shows it.
 fn clock_key(c: Option<RoundClock>) -> Option<(u64, bool)> {
     c.map(|c| (c.remaining.as_millis() as u64, c.running))
 }
@@ -639,7 +700,14 @@ fn clock_stale(old: Option<Option<(u64, bool)>>, new: Option<(u64, bool)>) -> bo
 
 /// Send each live page the panels that changed; act on seats control freed and on
 /// pages that went away.
-fn push(web: &mut WebHost, session: &mut Session, seats: &mut SeatRegistry, now: f64) {
+fn push(
+    web: &mut WebHost,
+    session: &mut Session,
+    seats: &mut SeatRegistry,
+    now: f64,
+    acted: &[u64],
+) {
+    let started = std::time::Instant::now();
     let lang = session.settings().lang;
     let clock = session.clock();
     let total = session.events().len();
@@ -653,8 +721,11 @@ fn push(web: &mut WebHost, session: &mut Session, seats: &mut SeatRegistry, now:
         })
         .collect();
     web.conns.retain(|_, id| !freed.contains(id));
+    let mut rendered: HashMap<(Seat, &'static str), (u64, std::rc::Rc<String>)> = HashMap::new();
     let mut keep = Vec::with_capacity(web.streams.len());
-    let streams = std::mem::take(&mut web.streams);
+    let mut streams = std::mem::take(&mut web.streams);
+    // Pages of seats that acted this frame first: their own update is what they wait for.
+    streams.sort_by_key(|s| !s.conn.is_some_and(|c| acted.contains(&c)));
     let before: Vec<u64> = streams.iter().filter_map(|s| s.conn).collect();
     for mut s in streams {
         if s.tx.is_closed() {
@@ -683,14 +754,31 @@ fn push(web: &mut WebHost, session: &mut Session, seats: &mut SeatRegistry, now:
             }
         }
         let first = s.sent.is_empty();
-        let news = session.events()[s.seen.min(total)..]
-            .iter()
-            .any(|e| e.audience.includes(s.seat));
+        let urgent = s.conn.is_some_and(|c| acted.contains(&c));
+        if !urgent && !first && started.elapsed().as_secs_f64() > PUSH_BUDGET {
+            // Out of time this frame: this page is brought up to date in the next one.
+            keep.push(s);
+            continue;
+        }
+        let mine = s.seat.state();
+        let mut dirty: Vec<&'static str> = Vec::new();
+        for e in &session.events()[s.seen.min(total)..] {
+            if e.audience.includes(s.seat) {
+                for p in page::touched(&e.kind, mine) {
+                    if !dirty.contains(p) {
+                        dirty.push(p);
+                    }
+                }
+            }
+        }
+        let news = !dirty.is_empty();
         s.seen = total;
         let key = clock_key(clock);
-        let clock_moved = clock_stale(s.clock, key);
+        if clock_stale(s.clock, key) {
+            dirty.extend(["status", "bstatus"]);
+        }
         let mut ok = true;
-        if first || news || clock_moved {
+        if first || !dirty.is_empty() {
             s.clock = Some(key);
             let view = session.view(s.seat);
             let n = Narrator::new(view, lang);
@@ -700,28 +788,33 @@ fn push(web: &mut WebHost, session: &mut Session, seats: &mut SeatRegistry, now:
                 &page::BOARD_PANELS
             };
             for name in names {
-                // The clock alone moved: only the status panel.
-                if !first && !news && !matches!(*name, "status" | "bstatus") {
+                if !first && !dirty.contains(name) {
                     continue;
                 }
-                let html = if s.conn.is_some() {
-                    page::panel(name, view, &n, clock)
-                } else {
-                    page::board_panel(name, view, &n, clock)
-                };
-                let h = hash(html.as_str());
+                // Pages of one seat (teammates' devices) share one rendering a frame.
+                let (h, html) = rendered
+                    .entry((s.seat, *name))
+                    .or_insert_with(|| {
+                        let html = if s.conn.is_some() {
+                            page::panel(name, view, &n, clock)
+                        } else {
+                            page::board_panel(name, view, &n, clock)
+                        };
+                        (hash(html.as_str()), std::rc::Rc::new(html.into_string()))
+                    })
+                    .clone();
                 if s.sent.get(name) != Some(&h) {
                     s.sent.insert(name, h);
                     ok &=
                         s.tx.try_send(Push {
                             event: name,
-                            data: html.into_string(),
+                            data: (*html).clone(),
                         })
                         .is_ok();
                     s.last_push = now;
                 }
             }
-            if s.conn.is_some() {
+            if s.conn.is_some() && (first || news) {
                 let d = page::composer_digest(view);
                 if s.digest.is_some_and(|old| old != d) {
                     ok &=
@@ -733,9 +826,9 @@ fn push(web: &mut WebHost, session: &mut Session, seats: &mut SeatRegistry, now:
                 }
                 s.digest = Some(d);
             }
-            if let Some(id) = s.conn {
-                seats.mark_sent(Conn::Web(id), total);
-            }
+        }
+        if let Some(id) = s.conn {
+            seats.mark_sent(Conn::Web(id), total);
         }
         if now - s.last_push >= KEEPALIVE {
             s.last_push = now;
@@ -748,6 +841,8 @@ fn push(web: &mut WebHost, session: &mut Session, seats: &mut SeatRegistry, now:
         }
         if ok {
             keep.push(s);
+        } else {
+            web.overflowed += 1;
         }
     }
     // A seat whose last live page closed is no longer connected (its token brings it back).

@@ -451,7 +451,7 @@ fn status(h: &mut Html, view: &SeatView, n: &Narrator, clock: Option<RoundClock>
 }
 
 /// Is this event news for a seat's inbox?
-fn inbox_worthy(e: &EventKind, mine: Option<StateId>) -> bool {
+pub fn inbox_worthy(e: &EventKind, mine: Option<StateId>) -> bool {
     match e {
         EventKind::InjectRevealed { .. }
         | EventKind::AdHocInject { .. }
@@ -1086,6 +1086,38 @@ pub fn verdict(view: &SeatView, c: &Compose, outcome: Option<&Notice>, oob: bool
     }
     h.raw("</div>");
     h
+}
+
+/// The panels an event may change (a seat's and the board's).
+pub fn touched(e: &EventKind, mine: Option<StateId>) -> &'static [&'static str] {
+    use EventKind as K;
+    match e {
+        K::RoundOpened | K::ExerciseStarted | K::ExerciseEnded => {
+            &["status", "staged", "bstatus", "feed"]
+        }
+        K::RoundResolved => &["status", "staged", "bstatus", "chart"],
+        K::DeliberationBegun { .. } | K::DeliberationClosed | K::Paused | K::Resumed => {
+            &["status", "staged", "bstatus"]
+        }
+        K::SeatTaken { .. } | K::SeatFreed { .. } => &["status"],
+        K::ActionSubmitted { .. }
+        | K::ActionWithdrawn { .. }
+        | K::SeatReady { .. }
+        | K::TurnPassed { .. } => &["staged"],
+        K::ActionResolved { .. } => &["staged", "inbox"],
+        K::MessageSent { .. }
+        | K::MessageDelivered { .. }
+        | K::MessageLost { .. }
+        | K::MessageDelayed { .. }
+        | K::ConcernExpired { .. } => &["messages", "inbox"],
+        K::TensionChanged { .. } => &["relations", "inbox", "ladder", "chart"],
+        K::FactLearned { .. } | K::IncidentOpened { .. } => &["known", "inbox", "feed"],
+        K::CheckResult { .. } | K::ContactsUpdated { .. } | K::ContactBroken { .. } => {
+            &["directory", "inbox", "feed"]
+        }
+        k if inbox_worthy(k, mine) => &["inbox", "feed"],
+        _ => &["feed"],
+    }
 }
 
 /// What, in a seat's view, the composer's verdict and choices depend on: when it

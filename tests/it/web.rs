@@ -209,7 +209,14 @@ impl Browser {
     }
 
     fn raw(&self, request: &[u8]) -> Resp {
-        let mut s = TcpStream::connect(self.addr).unwrap();
+        let Ok(mut s) = TcpStream::connect(self.addr) else {
+            // The host has gone (a load test's host stops after the end).
+            return Resp {
+                status: 0,
+                head: String::new(),
+                body: String::new(),
+            };
+        };
         s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
         s.write_all(request).unwrap();
         let mut buf = Vec::new();
@@ -1028,4 +1035,385 @@ fn the_web_layer_never_imports_the_app() {
         &["crate::app", "crate::cli", "crate::net", "crate::web"],
     );
     let _ = ActionKind::Pass;
+}
+
+mod load {
+    //! Load, as a script runs it (`scripts/web-load-test.sh`), not a timed test:
+    //! `host --headless` as its own process, and browsers of sockets (one thread for
+    //! each live stream) playing a synthetic 57-State scenario with the cooperative
+    //! policy. A seat's bot measures each command to the push that shows it on its
+    //! own live page. Clients beyond the seats are teammates' extra devices on a seat
+    //! (live page only).
+
+    use super::*;
+    use std::sync::mpsc;
+
+    /// Undo chunked coding as bytes arrive; yields whole SSE events.
+    #[derive(Default)]
+    struct SseParser {
+        raw: Vec<u8>,
+        text: Vec<u8>,
+    }
+
+    impl SseParser {
+        fn feed(&mut self, b: &[u8]) -> Vec<(String, String)> {
+            self.raw.extend_from_slice(b);
+            loop {
+                let Some(i) = self.raw.windows(2).position(|w| w == b"\r\n") else {
+                    break;
+                };
+                let Ok(n) = usize::from_str_radix(
+                    std::str::from_utf8(&self.raw[..i]).unwrap_or("x").trim(),
+                    16,
+                ) else {
+                    // The response head: skip it.
+                    match self.raw.windows(4).position(|w| w == b"\r\n\r\n") {
+                        Some(h) => {
+                            self.raw.drain(..h + 4);
+                            continue;
+                        }
+                        None => break,
+                    }
+                };
+                if self.raw.len() < i + 2 + n + 2 {
+                    break;
+                }
+                self.text.extend_from_slice(&self.raw[i + 2..i + 2 + n]);
+                self.raw.drain(..i + 4 + n);
+            }
+            let mut out = Vec::new();
+            while let Some(end) = self.text.windows(2).position(|w| w == b"\n\n") {
+                let ev: Vec<u8> = self.text.drain(..end + 2).collect();
+                let ev = String::from_utf8_lossy(&ev).into_owned();
+                let mut name = String::new();
+                let mut data = String::new();
+                for l in ev.lines() {
+                    if let Some(n) = l.strip_prefix("event: ") {
+                        name = n.to_owned();
+                    } else if let Some(d) = l.strip_prefix("data: ") {
+                        data.push_str(d);
+                        data.push('\n');
+                    }
+                }
+                out.push((name, data));
+            }
+            out
+        }
+    }
+
+    /// A live stream whose events come out of a channel, stamped on arrival.
+    fn live(
+        b: &Browser,
+        stop: Arc<AtomicBool>,
+        bytes: Arc<std::sync::atomic::AtomicU64>,
+    ) -> mpsc::Receiver<(String, String, Instant)> {
+        let (tx, rx) = mpsc::channel();
+        let me = b.clone();
+        std::thread::spawn(move || {
+            let Ok(mut s) = TcpStream::connect(me.addr) else {
+                return;
+            };
+            s.set_read_timeout(Some(Duration::from_millis(200)))
+                .unwrap();
+            let req = format!(
+                "GET /events HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\n\r\n",
+                me.addr,
+                me.cookie.clone().unwrap_or_default()
+            );
+            let _ = s.write_all(req.as_bytes());
+            let mut p = SseParser::default();
+            let mut buf = vec![0u8; 65536];
+            while !stop.load(Ordering::Relaxed) {
+                match s.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        bytes.fetch_add(n as u64, Ordering::Relaxed);
+                        let now = Instant::now();
+                        for (name, data) in p.feed(&buf[..n]) {
+                            if tx.send((name, data, now)).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    Err(_) => {}
+                }
+            }
+        });
+        rx
+    }
+
+    /// Wait for a push that satisfies `ok`; the time from `t0` to its arrival.
+    fn seen(
+        rx: &mpsc::Receiver<(String, String, Instant)>,
+        t0: Instant,
+        ok: impl Fn(&str, &str) -> bool,
+    ) -> Option<f64> {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok((name, data, at)) = rx.recv_timeout(Duration::from_millis(500))
+                && ok(&name, &data)
+            {
+                return Some(at.duration_since(t0).as_secs_f64());
+            }
+        }
+        None
+    }
+
+    fn bot(b: Browser, bytes: Arc<std::sync::atomic::AtomicU64>) -> Vec<f64> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let rx = live(&b, stop.clone(), bytes);
+        let mut lat = Vec::new();
+        let mut from = 0;
+        let mut view: Option<SeatView> = None;
+        let mut seed = 0;
+        let mut acted = u8::MAX;
+        let deadline = Instant::now() + Duration::from_secs(1200);
+        while Instant::now() < deadline {
+            // Look again when the page's status changes (or every second), as a
+            // person reads the header.
+            let until = Instant::now() + Duration::from_secs(1);
+            while let Ok((name, _, _)) =
+                rx.recv_timeout(until.saturating_duration_since(Instant::now()))
+            {
+                if name == "status" {
+                    break;
+                }
+            }
+            let r = b.get(&format!("/api/events?from={from}"));
+            if r.status == 0 {
+                break;
+            }
+            if r.status != 200 {
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            }
+            let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            if let Some(s) = j.get("scenario") {
+                let s: Scenario = serde_json::from_value(s.clone()).unwrap();
+                let seat = Seat::parse(j["seat"].as_str().unwrap(), &s).unwrap();
+                seed = j["bot_seed"].as_u64().unwrap();
+                view = Some(SeatView::new(Arc::new(s), seat));
+            }
+            let v = view.as_mut().unwrap();
+            let events: Vec<Event> = serde_json::from_value(j["events"].clone()).unwrap();
+            let ds: Vec<Vec<Disclosure>> =
+                serde_json::from_value(j["disclosures"].clone()).unwrap();
+            for (e, d) in events.iter().zip(ds) {
+                v.observe(e, d);
+            }
+            from = j["next"].as_u64().unwrap() as usize;
+            if v.phase == Phase::Ended {
+                break;
+            }
+            if v.phase != Phase::Deliberation || v.paused || acted == v.round {
+                continue;
+            }
+            acted = v.round;
+            let mut mine = v.staged.iter().filter(|s| s.seat == v.seat).count();
+            for (actor, action) in Policy::Cooperative.plan(v, seed) {
+                let t0 = Instant::now();
+                let r = b.htmx("/act", &form_of(v, actor, &action));
+                if !r.body.contains("Staged") {
+                    continue;
+                }
+                mine += 1;
+                let want = mine;
+                if let Some(t) = seen(&rx, t0, |n, d| {
+                    n == "staged" && d.matches("value=\"withdraw\"").count() >= want
+                }) {
+                    lat.push(t);
+                }
+            }
+            let t0 = Instant::now();
+            b.htmx("/act", "op=ready");
+            if let Some(t) = seen(&rx, t0, |n, d| n == "staged" && d.contains("Marked ready")) {
+                lat.push(t);
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+        lat
+    }
+
+    fn proc_cpu_mem(pid: u32) -> (f64, u64, u64) {
+        let hz = 100.0;
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let f: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|x| x.1)
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        let cpu = (ticks(11) + ticks(12)) / hz;
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let kb = |key: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(key))
+                .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        (cpu, kb("VmRSS:"), kb("VmHWM:"))
+    }
+
+    #[test]
+    #[ignore = "load: run by scripts/web-load-test.sh"]
+    fn load() {
+        let clients: usize = std::env::var("WEB_LOAD_CLIENTS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(150);
+        let bin = std::env::var("WEB_LOAD_BIN").unwrap_or(env!("CARGO_BIN_EXE_cbm-ttx").into());
+        let dir = tempfile::tempdir().unwrap();
+        let ron = dir.path().join("osce.ron");
+        let st = std::process::Command::new(&bin)
+            .args([
+                "generate",
+                "--states",
+                "57",
+                "--injects",
+                "100",
+                "--rounds",
+                "5",
+                "--out",
+            ])
+            .arg(&ron)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let s = cbm_ttx_core::scenario::load(&ron).unwrap().0;
+        // Seats: some States played whole, the others by their bodies, to fill `clients`.
+        let n = s.states.len();
+        let per = s.states[0].bodies.len().max(1);
+        let split = ((clients.saturating_sub(n)) / (per - 1).max(1)).min(n);
+        let mut seats = Vec::new();
+        for (i, st) in s.states.iter().enumerate() {
+            if i < split {
+                seats.extend(st.bodies.iter().map(|b| format!("{}/{}", st.id, b.id)));
+            } else {
+                seats.push(st.id.clone());
+            }
+        }
+        seats.truncate(clients);
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let udp = std::net::UdpSocket::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut host = std::process::Command::new(&bin)
+            .args(["host"])
+            .arg(&ron)
+            .args([
+                "--headless",
+                "--players",
+                &seats.len().to_string(),
+                "--code",
+                "LOAD01",
+            ])
+            .args(["--bind", "127.0.0.1", "--port", &udp.to_string()])
+            .args(["--web-port", &port.to_string(), "--round-seconds", "0"])
+            .env("CBM_TTX_DATA_DIR", dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(dir.path().join("host.err")).unwrap())
+            .spawn()
+            .unwrap();
+        let pid = host.id();
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(addr).is_err() {
+            assert!(Instant::now() < deadline, "the host did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let bytes = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let mut browsers = Vec::new();
+        for key in &seats {
+            let mut b = Browser::new(addr);
+            assert_eq!(b.join("LOAD01", key, key).status, 303, "{key}");
+            browsers.push(b);
+        }
+        // Teammates' extra devices on the seats.
+        let stop_extra = Arc::new(AtomicBool::new(false));
+        let extra: Vec<_> = (seats.len()..clients)
+            .map(|i| {
+                let b = browsers[i % browsers.len()].clone();
+                assert_eq!(b.get("/").status, 200);
+                live(&b, stop_extra.clone(), bytes.clone())
+            })
+            .collect();
+        let (cpu0, _, _) = proc_cpu_mem(pid);
+        let t0 = Instant::now();
+        let bots: Vec<_> = browsers
+            .into_iter()
+            .map(|b| {
+                let bytes = bytes.clone();
+                std::thread::spawn(move || bot(b, bytes))
+            })
+            .collect();
+        let mut lat: Vec<f64> = Vec::new();
+        for t in bots {
+            match t.join() {
+                Ok(l) => lat.extend(l),
+                Err(_) => {
+                    let err =
+                        std::fs::read_to_string(dir.path().join("host.err")).unwrap_or_default();
+                    panic!(
+                        "a bot failed; the host's log ends:\n{}",
+                        &err[err.len().saturating_sub(3000)..]
+                    );
+                }
+            }
+        }
+        let wall = t0.elapsed().as_secs_f64();
+        let (cpu1, rss, hwm) = proc_cpu_mem(pid);
+        stop_extra.store(true, Ordering::Relaxed);
+        drop(extra);
+        let mut out = String::new();
+        if let Some(mut o) = host.stdout.take() {
+            let _ = std::thread::spawn(move || {
+                let mut s = String::new();
+                let _ = o.read_to_string(&mut s);
+                s
+            })
+            .join()
+            .map(|s| out = s);
+        }
+        let _ = host.wait();
+        lat.sort_by(f64::total_cmp);
+        let q = |p: f64| lat[((lat.len() - 1) as f64 * p).round() as usize] * 1000.0;
+        assert!(!lat.is_empty(), "no latency measured:\n{out}");
+        println!(
+            "{clients} web clients ({} seats, {} extra devices), {n} States, 5 rounds, loopback",
+            seats.len(),
+            clients - seats.len()
+        );
+        println!(
+            "command to visible update (own live page): {} samples, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            lat.len(),
+            q(0.5),
+            q(0.99),
+            q(1.0)
+        );
+        println!(
+            "host CPU: {:.1} s over {wall:.1} s of play = {:.0}% of one core; memory: RSS {} MiB at the end, peak {} MiB",
+            cpu1 - cpu0,
+            100.0 * (cpu1 - cpu0) / wall,
+            rss / 1024,
+            hwm / 1024
+        );
+        println!(
+            "pushed to live pages: {:.1} MiB",
+            bytes.load(Ordering::Relaxed) as f64 / 1048576.0
+        );
+        for l in out
+            .lines()
+            .filter(|l| l.contains("frames") || l.starts_with("web: "))
+        {
+            println!("host: {l}");
+        }
+    }
 }
