@@ -88,7 +88,11 @@ impl WebHost {
     /// Listen for browsers; the join address shown is built from `opts` and the
     /// registry's code.
     pub fn start(opts: &WebOptions, code: &str) -> std::io::Result<WebHost> {
-        let (server, jobs) = super::server::start(opts.bind)?;
+        let secure = opts
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"));
+        let (server, jobs) = super::server::start(opts.bind, secure)?;
         let port = server.addr.port();
         let join = super::join_info(opts, port, code);
         Ok(WebHost {

@@ -211,6 +211,7 @@ struct Shared {
     jobs: mpsc::UnboundedSender<Job>,
     counters: Arc<Counters>,
     limiter: Arc<Mutex<Limiter>>,
+    secure: bool,
 }
 
 /// The peer of a connection.
@@ -236,7 +237,12 @@ impl Drop for Server {
 }
 
 /// Listen at `bind` and serve; jobs for the exercise arrive on the returned receiver.
-pub fn start(bind: SocketAddr) -> std::io::Result<(Server, mpsc::UnboundedReceiver<Job>)> {
+/// `secure`: participants come through HTTPS (a TLS-terminating proxy), so the seat
+/// cookie is marked `Secure`.
+pub fn start(
+    bind: SocketAddr,
+    secure: bool,
+) -> std::io::Result<(Server, mpsc::UnboundedReceiver<Job>)> {
     let listener = TcpListener::bind(bind)?;
     let addr = listener.local_addr()?;
     listener.set_nonblocking(true)?;
@@ -246,6 +252,7 @@ pub fn start(bind: SocketAddr) -> std::io::Result<(Server, mpsc::UnboundedReceiv
         jobs,
         counters: counters.clone(),
         limiter: Arc::default(),
+        secure,
     };
     let (stop, stopped) = oneshot::channel();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -483,7 +490,7 @@ async fn ask(st: &Shared, ask: Ask) -> Response {
         return (StatusCode::SERVICE_UNAVAILABLE, "the exercise is closed").into_response();
     }
     match tokio::time::timeout(ANSWER_WITHIN, answer).await {
-        Ok(Ok(r)) => respond(r),
+        Ok(Ok(r)) => respond(r, st.secure),
         _ => (
             StatusCode::SERVICE_UNAVAILABLE,
             "the host is busy: try again in a moment",
@@ -492,7 +499,7 @@ async fn ask(st: &Shared, ask: Ask) -> Response {
     }
 }
 
-fn respond(r: Reply) -> Response {
+fn respond(r: Reply, secure: bool) -> Response {
     let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut res = match r.body {
         ReplyBody::Html(s) => (
@@ -535,6 +542,7 @@ fn respond(r: Reply) -> Response {
             "{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
         )),
     };
+    let cookie = cookie.map(|c| if secure { format!("{c}; Secure") } else { c });
     if let Some(c) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
         res.headers_mut().insert(header::SET_COOKIE, c);
     }
