@@ -923,7 +923,7 @@ pub fn fields(view: &SeatView, n: &Narrator, c: &Compose, kind: ActionKind) -> H
     };
     let scenario = view.scenario();
     let f = kind.fields();
-    h.raw("<div id=\"composer-fields\" hx-post=\"/compose\" hx-trigger=\"change, sse:changed\" hx-include=\"#composer\" hx-vals='{\"part\":\"fields\"}' hx-target=\"this\" hx-swap=\"outerHTML\">");
+    h.raw("<div id=\"composer-fields\" hx-post=\"/compose\" hx-trigger=\"change, sse:changed\" hx-include=\"#composer\" hx-vals='{\"part\":\"fields\"}' hx-target=\"this\" hx-swap=\"outerHTML\" hx-sync=\"this:replace\">");
     let bodies = bodies_of(view);
     let actor = c.actor_for(view);
     if bodies.len() > 1 {
