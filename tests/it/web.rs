@@ -1058,10 +1058,7 @@ mod load {
     impl SseParser {
         fn feed(&mut self, b: &[u8]) -> Vec<(String, String)> {
             self.raw.extend_from_slice(b);
-            loop {
-                let Some(i) = self.raw.windows(2).position(|w| w == b"\r\n") else {
-                    break;
-                };
+            while let Some(i) = self.raw.windows(2).position(|w| w == b"\r\n") {
                 let Ok(n) = usize::from_str_radix(
                     std::str::from_utf8(&self.raw[..i]).unwrap_or("x").trim(),
                     16,
