@@ -9,6 +9,10 @@
 #   scripts/web-load-test.sh                 # 150 clients, then 500
 #   CLIENTS=60 scripts/web-load-test.sh      # one run
 #   BIN=target/release/cbm-ttx scripts/web-load-test.sh   # host from a release build
+#   THINK_MS=0 scripts/web-load-test.sh      # every command of a round at once
+#
+# Each participant pauses up to THINK_MS (default 2000) before each command, spread
+# evenly; THINK_MS=0 is the worst case of everyone clicking in the same instant.
 #
 # The host defaults to the test build's binary (dev profile: dependencies optimised,
 # the app crate at opt-level 1). Not a timed test: it prints figures.
@@ -18,7 +22,7 @@ runs=${CLIENTS:-"150 500"}
 for n in $runs; do
   echo "== $n web clients"
   uptime
-  WEB_LOAD_CLIENTS=$n ${BIN:+WEB_LOAD_BIN=$BIN} \
+  WEB_LOAD_CLIENTS=$n WEB_LOAD_THINK_MS=${THINK_MS:-2000} ${BIN:+WEB_LOAD_BIN=$BIN} \
     cargo test --test it -- --ignored --exact web::load::load --nocapture 2>&1 \
     | grep -E "web clients|command to visible|host CPU|pushed to|host:|panicked|FAILED|error" || true
 done

@@ -66,6 +66,8 @@ pub struct WebHost {
     /// Host-side latency of web commands: received → the acting seat's pages have
     /// their update queued (seconds).
     pub to_page: Vec<f64>,
+    /// Time the journal's sync to disk took in frames with web commands (seconds).
+    pub syncs: Vec<f64>,
     reported: bool,
     /// Live pages dropped because they did not keep up with their pushes (they
     /// reconnect and get everything anew).
@@ -108,6 +110,7 @@ impl WebHost {
             next: 1,
             overflowed: 0,
             to_page: Vec::new(),
+            syncs: Vec::new(),
             reported: false,
             handling: Vec::new(),
         })
@@ -203,6 +206,16 @@ impl WebHost {
         if !t.is_empty() {
             println!(
                 "web: command received → its seat's pages updated: {} commands, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+                t.len(),
+                q(&mut t, 0.5),
+                q(&mut t, 0.99),
+                q(&mut t, 1.0)
+            );
+        }
+        let mut t = self.syncs.clone();
+        if !t.is_empty() {
+            println!(
+                "web: journal synced to disk before answering: {} times, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
                 t.len(),
                 q(&mut t, 0.5),
                 q(&mut t, 0.99),
@@ -311,7 +324,9 @@ fn serve(
     }
     // Nothing leaves before it is on disk.
     if changed {
+        let t = std::time::Instant::now();
         ex.sync();
+        web.syncs.push(t.elapsed().as_secs_f64());
     }
     for (to, reply, received) in answers {
         let _ = to.send(reply);

@@ -1156,7 +1156,20 @@ mod load {
         None
     }
 
-    fn bot(b: Browser, bytes: Arc<std::sync::atomic::AtomicU64>) -> Vec<f64> {
+    /// A participant's pause before a command: up to `think` ms, spread evenly and
+    /// the same on every run.
+    fn pause(key: &str, round: u8, i: usize, think: u64) {
+        use std::hash::{Hash, Hasher};
+        if think == 0 {
+            return;
+        }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (key, round, i).hash(&mut h);
+        std::thread::sleep(Duration::from_millis(h.finish() % think));
+    }
+
+    fn bot(b: Browser, bytes: Arc<std::sync::atomic::AtomicU64>, think: u64) -> Vec<f64> {
+        let key = b.cookie.clone().unwrap_or_default();
         let stop = Arc::new(AtomicBool::new(false));
         let rx = live(&b, stop.clone(), bytes);
         let mut lat = Vec::new();
@@ -1207,7 +1220,8 @@ mod load {
             }
             acted = v.round;
             let mut mine = v.staged.iter().filter(|s| s.seat == v.seat).count();
-            for (actor, action) in Policy::Cooperative.plan(v, seed) {
+            for (i, (actor, action)) in Policy::Cooperative.plan(v, seed).into_iter().enumerate() {
+                pause(&key, v.round, i, think);
                 let t0 = Instant::now();
                 let r = b.htmx("/act", &form_of(v, actor, &action));
                 if !r.body.contains("Staged") {
@@ -1221,6 +1235,7 @@ mod load {
                     lat.push(t);
                 }
             }
+            pause(&key, v.round, 99, think);
             let t0 = Instant::now();
             b.htmx("/act", "op=ready");
             if let Some(t) = seen(&rx, t0, |n, d| n == "staged" && d.contains("Marked ready")) {
@@ -1260,6 +1275,12 @@ mod load {
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(150);
+        // Participants pause before each command (think, type): 0 sends every
+        // command of a round at once, the worst case.
+        let think: u64 = std::env::var("WEB_LOAD_THINK_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(2000);
         let bin = std::env::var("WEB_LOAD_BIN").unwrap_or(env!("CARGO_BIN_EXE_cbm-ttx").into());
         let dir = tempfile::tempdir().unwrap();
         let ron = dir.path().join("osce.ron");
@@ -1348,7 +1369,7 @@ mod load {
             .into_iter()
             .map(|b| {
                 let bytes = bytes.clone();
-                std::thread::spawn(move || bot(b, bytes))
+                std::thread::spawn(move || bot(b, bytes, think))
             })
             .collect();
         let mut lat: Vec<f64> = Vec::new();
@@ -1384,7 +1405,7 @@ mod load {
         let q = |p: f64| lat[((lat.len() - 1) as f64 * p).round() as usize] * 1000.0;
         assert!(!lat.is_empty(), "no latency measured:\n{out}");
         println!(
-            "{clients} web clients ({} seats, {} extra devices), {n} States, 5 rounds, loopback",
+            "{clients} web clients ({} seats, {} extra devices), {n} States, 5 rounds, loopback, pauses of up to {think} ms before each command",
             seats.len(),
             clients - seats.len()
         );
