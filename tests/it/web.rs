@@ -498,6 +498,11 @@ fn web_bot(b: Browser, policy: Policy, stop: Arc<AtomicBool>) -> SeatView {
         }
         std::thread::sleep(Duration::from_millis(5));
     }
+    // The page stays open until the host goes (as a browser would).
+    let open_until = Instant::now() + Duration::from_secs(15);
+    while !stream.is_finished() && !stop.load(Ordering::Relaxed) && Instant::now() < open_until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     live.store(true, Ordering::Relaxed);
     stream.join().unwrap();
     view.expect("the bot never saw its view")
@@ -1432,6 +1437,120 @@ mod load {
             .filter(|l| l.contains("frames") || l.starts_with("web: "))
         {
             println!("host: {l}");
+        }
+    }
+}
+
+mod processes {
+    //! The real thing: `host --headless` serving a LAN app (`join --bot`) and a
+    //! browser in one exercise.
+
+    use super::*;
+    use std::process::{Command as Process, Stdio};
+
+    #[test]
+    fn a_lan_client_and_a_browser_play_one_exercise() {
+        let exe = env!("CARGO_BIN_EXE_cbm-ttx");
+        let data = tempfile::tempdir().unwrap();
+        let udp = std::net::UdpSocket::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+            .to_string();
+        let tcp = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let spawn = |args: &[&str]| {
+            Process::new(exe)
+                .args(args)
+                .env("CBM_TTX_DATA_DIR", data.path())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let host = spawn(&[
+            "host",
+            "scenarios/tutorial.ron",
+            "--headless",
+            "--players",
+            "2",
+            "--code",
+            "MIXED1",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            &udp,
+            "--web-port",
+            &tcp.to_string(),
+            "--round-seconds",
+            "0",
+        ]);
+        let addr: SocketAddr = format!("127.0.0.1:{tcp}").parse().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while TcpStream::connect(addr).is_err() {
+            assert!(Instant::now() < deadline, "the host did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut b = Browser::new(addr);
+        assert_eq!(b.join("MIXED1", "Ana", "hillmark").status, 303);
+        let lan = spawn(&[
+            "join",
+            &format!("127.0.0.1:{udp}"),
+            "--code",
+            "MIXED1",
+            "--bot",
+            "cooperative",
+            "--seat",
+            "lakeland",
+        ]);
+        let stop = Arc::new(AtomicBool::new(false));
+        let view = web_bot(b, Policy::Cooperative, stop);
+        assert_eq!(view.phase, Phase::Ended);
+        let lan = lan.wait_with_output().unwrap();
+        assert!(
+            lan.status.success(),
+            "{}",
+            String::from_utf8_lossy(&lan.stderr)
+        );
+        let out = host.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}");
+        assert!(
+            stdout.contains(&format!(
+                "participants' browsers: http://127.0.0.1:{tcp}/?code=MIXED1"
+            )),
+            "{stdout}"
+        );
+        let journal = stdout
+            .lines()
+            .rev()
+            .find_map(|l| l.strip_prefix("journal: "))
+            .expect("journal path printed");
+        let events = cbm_ttx_core::journal::read(Path::new(journal))
+            .unwrap()
+            .events();
+        let seated = events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::SeatTaken { .. }))
+            .count();
+        assert_eq!(seated, 2);
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e.kind, EventKind::ExerciseEnded))
+        );
+        // Both played: actions of both States were resolved.
+        let s = tutorial();
+        for st in ["lakeland", "hillmark"] {
+            let me = state(&s, st);
+            assert!(
+                events.iter().any(|e| matches!(&e.kind, EventKind::ActionResolved { actor, .. } if actor.state == me)),
+                "{st} did nothing"
+            );
         }
     }
 }
