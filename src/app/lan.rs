@@ -19,6 +19,7 @@ use crate::net::seats::SeatRegistry;
 use crate::net::setup::{HostOptions, host_session, resolve};
 use crate::net::{NetProtocolPlugin, transport};
 use crate::storage::DataDir;
+use crate::web::{WebHostPlugin, WebOptions};
 
 pub struct LanAppPlugin;
 
@@ -29,6 +30,7 @@ impl Plugin for LanAppPlugin {
             RepliconRenetPlugins,
             LanHostPlugin,
             LanClientPlugin,
+            WebHostPlugin,
         ))
         .add_systems(PostStartup, start_from_command_line)
         .add_systems(Update, (handle_lan_intents, remember_token));
@@ -73,7 +75,8 @@ fn start_from_command_line(
     }
 }
 
-/// Start serving an exercise on the LAN. A resumed one keeps its code and tokens.
+/// Start serving an exercise on the LAN (and to browsers, unless `opts.web_port` is
+/// None). A resumed one keeps its code and tokens.
 fn host(world: &mut World, exercise: Exercise, opts: &HostOptions) {
     let journal = exercise.session.journal_path().map(|p| p.to_owned());
     let running = Running::new(&exercise);
@@ -97,6 +100,16 @@ fn host(world: &mut World, exercise: Exercise, opts: &HostOptions) {
             info!("hosting on UDP port {port} with join code {}", seats.code);
             world.insert_resource(seats);
             world.insert_resource(LanHost::new(port));
+            if let Some(p) = opts.web_port {
+                match crate::web::start(world, &WebOptions::for_host(opts, p)) {
+                    Ok(p) => info!("serving participants' browsers on TCP port {p}"),
+                    Err(e) => {
+                        if let Some(mut r) = world.get_resource_mut::<Running>() {
+                            r.error = Some(e);
+                        }
+                    }
+                }
+            }
         }
         Err(e) => {
             if let Some(mut r) = world.get_resource_mut::<Running>() {
@@ -208,6 +221,7 @@ fn handle_lan_intents(
             // Leaving an exercise: stop serving it.
             Intent::CloseExercise => {
                 commands.queue(|world: &mut World| {
+                    crate::web::stop(world);
                     world.remove_resource::<LanHost>();
                     world.remove_resource::<SeatRegistry>();
                     world.remove_resource::<bevy_replicon_renet::netcode::NetcodeServerTransport>();

@@ -2,7 +2,8 @@
 //!
 //! Laptops on battery should not redraw without a reason: the app sleeps until input,
 //! and wakes once a second while a round clock runs on screen. Network packets do not
-//! wake a sleeping event loop, so while hosting or joined it updates every 50 ms. Any
+//! wake a sleeping event loop, so while hosting (LAN or browsers) or joined it
+//! updates every 50 ms. Any
 //! change the user caused (an intent, a new screen, a new event in the exercise) is
 //! followed by one more frame at once, so the result shows without waiting for the
 //! next input.
@@ -18,6 +19,7 @@ use super::screen::Screen;
 use crate::exercise::Exercise;
 use crate::net::client::LanClient;
 use crate::net::host::LanHost;
+use crate::web::WebHost;
 
 /// While the network is in use: often enough for commands and events to flow.
 pub const NETWORK_TICK: Duration = Duration::from_millis(50);
@@ -57,6 +59,7 @@ pub fn wanted_mode(network: bool, clock_running: bool) -> (UpdateMode, UpdateMod
 fn update_mode(
     host: Option<Res<LanHost>>,
     client: Option<Res<LanClient>>,
+    web: Option<Res<WebHost>>,
     exercise: Option<Res<Exercise>>,
     winit: Option<ResMut<WinitSettings>>,
 ) {
@@ -64,7 +67,8 @@ fn update_mode(
     let clock = exercise
         .and_then(|e| e.session.clock())
         .is_some_and(|c| c.running);
-    let (focused, unfocused) = wanted_mode(host.is_some() || client.is_some(), clock);
+    let (focused, unfocused) =
+        wanted_mode(host.is_some() || client.is_some() || web.is_some(), clock);
     if w.focused_mode != focused || w.unfocused_mode != unfocused {
         w.focused_mode = focused;
         w.unfocused_mode = unfocused;

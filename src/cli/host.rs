@@ -16,6 +16,7 @@ use crate::net::seats::SeatRegistry;
 use crate::net::setup::host_session;
 use crate::net::{DEFAULT_PORT, HostOptions, NetProtocolPlugin, transport};
 use crate::storage;
+use crate::web::{JoinInfo, QrMatrix, WebHost, WebHostPlugin, WebOptions};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
@@ -50,6 +51,17 @@ pub struct Args {
     /// Seed (default: the scenario's).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// TCP port for participants' browsers (the participant web client).
+    #[arg(long, default_value_t = crate::web::DEFAULT_WEB_PORT)]
+    pub web_port: u16,
+    /// Do not serve browsers (LAN clients only).
+    #[arg(long)]
+    pub no_web: bool,
+    /// The address participants' browsers use, when it is not this machine's: behind
+    /// a TLS-terminating reverse proxy, e.g. https://ttx.example.org (shown and put
+    /// in the QR code).
+    #[arg(long)]
+    pub web_url: Option<String>,
 }
 
 impl Args {
@@ -61,6 +73,8 @@ impl Args {
             round_seconds: self.round_seconds,
             resume: self.resume.clone(),
             seed: self.seed,
+            web_port: (!self.no_web).then_some(self.web_port),
+            web_url: self.web_url.clone(),
         }
     }
 }
@@ -94,6 +108,7 @@ pub fn run(args: &Args) -> i32 {
         ExercisePlugin,
         LanHostPlugin,
         DirectorPlugin,
+        WebHostPlugin,
     ));
     app.finish();
     app.cleanup();
@@ -115,13 +130,31 @@ pub fn run(args: &Args) -> i32 {
             return 1;
         }
     };
-    announce(&session, &seats, port);
+    app.insert_resource(seats);
+    let web = match opts.web_port {
+        Some(p) => match crate::web::start(app.world_mut(), &WebOptions::for_host(&opts, p)) {
+            Ok(_) => app
+                .world()
+                .get_resource::<WebHost>()
+                .map(|w| w.join().clone()),
+            Err(e) => {
+                eprintln!("host: {e}");
+                return 1;
+            }
+        },
+        None => None,
+    };
+    announce(
+        &session,
+        app.world().resource::<SeatRegistry>(),
+        port,
+        web.as_ref(),
+    );
     let mut director = Director::new(args.players);
     if opts.resume.is_some() {
         director.rejoin = Duration::from_secs(args.rejoin_seconds);
     }
     app.insert_resource(LanHost::new(port))
-        .insert_resource(seats)
         .insert_resource(director)
         .insert_resource(Exercise::new(session));
     match app.run() {
@@ -130,7 +163,12 @@ pub fn run(args: &Args) -> i32 {
     }
 }
 
-fn announce(session: &cbm_ttx_core::session::Session, seats: &SeatRegistry, port: u16) {
+fn announce(
+    session: &cbm_ttx_core::session::Session,
+    seats: &SeatRegistry,
+    port: u16,
+    web: Option<&JoinInfo>,
+) {
     crate::outln!(
         "cbm-ttx host: \"{}\" on UDP port {port}",
         session.scenario().title.en(),
@@ -142,6 +180,15 @@ fn announce(session: &cbm_ttx_core::session::Session, seats: &SeatRegistry, port
             seats.code
         );
     }
+    if let Some(w) = web {
+        crate::outln!(
+            "participants' browsers: {} (join code {})",
+            w.url, seats.code
+        );
+        crate::outln!("board for a projector: {}", w.board_url);
+        crate::outln!("QR code of the browser address:");
+        crate::out!("{}", qr_text(&w.qr));
+    }
     crate::outln!(
         "control key (for a remote facilitator console): {}",
         seats.control_key
@@ -149,4 +196,27 @@ fn announce(session: &cbm_ttx_core::session::Session, seats: &SeatRegistry, port
     if let Some(p) = session.journal_path() {
         crate::outln!("journal: {}", p.display());
     }
+}
+
+/// A QR code in a terminal: two modules per character cell, with a quiet zone.
+fn qr_text(qr: &QrMatrix) -> String {
+    let w = qr.width;
+    let dark = |x: usize, y: usize| {
+        x >= 2 && y >= 2 && x - 2 < w && y - 2 < w && qr.dark[(y - 2) * w + (x - 2)]
+    };
+    let mut out = String::new();
+    let mut y = 0;
+    while y < w + 4 {
+        for x in 0..w + 4 {
+            out.push(match (dark(x, y), dark(x, y + 1)) {
+                (true, true) => ' ',
+                (true, false) => '▄',
+                (false, true) => '▀',
+                (false, false) => '█',
+            });
+        }
+        out.push('\n');
+        y += 2;
+    }
+    out
 }

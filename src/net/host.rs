@@ -363,7 +363,7 @@ fn broadcast(
     let events = session.events();
     let host = &mut *host;
     // Control freed a seat: whoever held it must pick again.
-    for conn in seats.released(session) {
+    for conn in seats.released_where(session, |c| matches!(c, Conn::Udp(_))) {
         if let Conn::Udp(c) = conn {
             let reason = Some("exercise control freed your seat".into());
             send(&mut out, c, seats_list(session, &seats, reason));

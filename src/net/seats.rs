@@ -117,6 +117,8 @@ pub struct SeatRegistry {
     seen: usize,
     /// Per connection: events of the record already sent to it (by its transport).
     sent: BTreeMap<Conn, usize>,
+    /// Connections whose seat control freed, not yet collected by their transport.
+    freed: Vec<Conn>,
 }
 
 impl SeatRegistry {
@@ -174,6 +176,7 @@ impl SeatRegistry {
             side_file: journal.map(side_file),
             seen: 0,
             sent: BTreeMap::new(),
+            freed: Vec::new(),
         }
     }
 
@@ -384,15 +387,20 @@ impl SeatRegistry {
     /// Seats control freed since the last call: their tokens are void. Returns the
     /// connections that held them (they must pick again).
     pub fn released(&mut self, session: &Session) -> Vec<Conn> {
+        self.released_where(session, |_| true)
+    }
+
+    /// [`SeatRegistry::released`] for one transport's connections: each transport
+    /// (the LAN host, the web gateway) collects its own, whichever asks first.
+    pub fn released_where(&mut self, session: &Session, mine: impl Fn(Conn) -> bool) -> Vec<Conn> {
         let events = session.events();
-        let mut out = Vec::new();
         let mut changed = false;
         for e in &events[self.seen.min(events.len())..] {
             if let EventKind::SeatFreed { seat } = &e.kind {
                 let key = seat.key(session.scenario());
                 changed |= self.tokens.remove(&key).is_some();
                 if let Some((c, _)) = self.holders.remove(&key) {
-                    out.push(c);
+                    self.freed.push(c);
                 }
             }
         }
@@ -400,6 +408,10 @@ impl SeatRegistry {
         if changed {
             self.save();
         }
+        let (out, rest) = std::mem::take(&mut self.freed)
+            .into_iter()
+            .partition(|c| mine(*c));
+        self.freed = rest;
         out
     }
 }

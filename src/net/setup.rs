@@ -27,6 +27,11 @@ pub struct HostOptions {
     pub resume: Option<PathBuf>,
     /// Seed (default: the scenario's).
     pub seed: Option<u64>,
+    /// TCP port for participants' browsers (None: no web client). The web gateway
+    /// listens on the same address as the LAN.
+    pub web_port: Option<u16>,
+    /// The address browsers use when it is not this machine's (a reverse proxy).
+    pub web_url: Option<String>,
 }
 
 impl Default for HostOptions {
@@ -38,6 +43,8 @@ impl Default for HostOptions {
             round_seconds: None,
             resume: None,
             seed: None,
+            web_port: Some(DEFAULT_PORT),
+            web_url: None,
         }
     }
 }

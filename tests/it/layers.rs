@@ -1,4 +1,4 @@
-//! The layers hold: core ← exercise/storage ← net ← app ← cli, and the core has no
+//! The layers hold: core ← exercise/storage ← net ← web ← app ← cli, and the core has no
 //! bevy, window or GPU crate in its dependency tree.
 
 use std::path::Path;
@@ -29,7 +29,7 @@ fn never_imports(dir: &str, forbidden: &[&str]) {
                 let code = line.split("//").next().unwrap_or("");
                 assert!(
                     !code.contains(f),
-                    "{file}:{}: {f} — the layers point one way: core ← exercise ← net ← app ← cli",
+                    "{file}:{}: {f} — the layers point one way: core ← exercise ← net ← web ← app ← cli",
                     n + 1
                 );
             }
@@ -40,11 +40,12 @@ fn never_imports(dir: &str, forbidden: &[&str]) {
 #[test]
 fn dependencies_point_one_way() {
     never_imports("src/net", &["crate::app", "crate::cli", "crate::web::"]);
+    never_imports("src/web", &["crate::app", "crate::cli"]);
     never_imports("src/app", &["crate::cli"]);
     for file in ["src/exercise.rs", "src/storage.rs"] {
         let text =
             std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
-        for f in ["crate::app", "crate::net", "crate::cli"] {
+        for f in ["crate::app", "crate::net", "crate::web", "crate::cli"] {
             assert!(!text.contains(f), "{file} names {f}");
         }
     }

@@ -8,3 +8,4 @@ mod common;
 mod lan;
 mod layers;
 mod screens;
+mod web;
