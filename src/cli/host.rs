@@ -183,7 +183,8 @@ fn announce(
     if let Some(w) = web {
         crate::outln!(
             "participants' browsers: {} (join code {})",
-            w.url, seats.code
+            w.url,
+            seats.code
         );
         crate::outln!("board for a projector: {}", w.board_url);
         crate::outln!("QR code of the browser address:");

@@ -1013,7 +1013,6 @@ fn no_web_client_ever_receives_another_seats_private_text() {
     assert!(checked >= 2 * (states.len() + bodies.len()));
 }
 
-
 mod load {
     //! Load, as a script runs it (`scripts/web-load-test.sh`), not a timed test:
     //! `host --headless` as its own process, and browsers of sockets (one thread for

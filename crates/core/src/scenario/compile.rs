@@ -384,7 +384,8 @@ fn decimal_near(src: &str, pos: usize) -> Option<std::ops::Range<usize>> {
     }
     let mut z = pos.min(b.len());
     while z < b.len()
-        && (is_num(b[z]) || (matches!(b[z], b'-' | b'+') && matches!(b[z - 1], b'e' | b'E')))
+        && (is_num(b[z])
+            || (z > 0 && matches!(b[z], b'-' | b'+') && matches!(b[z - 1], b'e' | b'E')))
     {
         z += 1;
     }

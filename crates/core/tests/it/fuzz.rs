@@ -391,3 +391,15 @@ fn collect_numbers<'a>(v: &'a mut serde_json::Value, out: &mut Vec<&'a mut serde
         _ => {}
     }
 }
+
+/// A sign at the very start of the file (found by the mutation fuzzer: the look-back
+/// for an exponent read before the first byte).
+#[test]
+fn a_file_starting_with_a_sign_is_reported_not_panicked_on() {
+    for start in ["-1", "+1", "-", "+", "-1e", "-.5"] {
+        let src = format!("{start}{TUTORIAL}");
+        let c = compile_bytes("signed.ron", src.as_bytes());
+        assert!(c.report.has_errors(), "{start}");
+        let _ = c.report.render(false);
+    }
+}
