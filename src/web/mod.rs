@@ -75,7 +75,10 @@ pub struct JoinInfo {
     pub address: String,
     /// The board for a projector: `http://192.168.1.20:5151/board?code=K7QXM2`.
     pub board_url: String,
+    /// The join code.
     pub code: String,
+    /// The TCP port the web server listens on (to open in a firewall).
+    pub port: u16,
     /// The QR code of `url`.
     pub qr: QrMatrix,
     /// The same QR code as an SVG document.
@@ -113,6 +116,7 @@ pub fn join_info(opts: &WebOptions, port: u16, code: &str) -> JoinInfo {
         url,
         address,
         code: code.to_owned(),
+        port,
         qr,
         qr_svg,
     }

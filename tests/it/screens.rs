@@ -258,7 +258,12 @@ fn lobby_fits_every_size_with_seats_under_their_state() {
             }
         }
         check("lobby", &["Start the exercise  »"], |ctx| {
-            lobby::show(ctx, &l, None, None)
+            lobby::show(ctx, &l, None, None, None)
+        });
+        // Hosting with the web client on: the browser address and its QR code too.
+        let web = join_info_for_tests();
+        check("lobby with web", &["Start the exercise  »"], |ctx| {
+            lobby::show(ctx, &l, None, Some(&web), None)
         });
     }
 }
@@ -322,7 +327,11 @@ fn board_hotwash_and_replay_fit_every_size() {
     for s in [cascade(), long_words()] {
         let (mut ex, _) = console_of(&s, Screen::Board);
         check("board", &["Back to console (B)"], |ctx| {
-            board::show(ctx, &mut ex)
+            board::show(ctx, &mut ex, None)
+        });
+        let web = join_info_for_tests();
+        check("board with web", &["Back to console (B)"], |ctx| {
+            board::show(ctx, &mut ex, Some(&web))
         });
         let (mut ex, mut running) = console_of(&s, Screen::HotWash);
         check("hot wash", &["Export report"], |ctx| {
@@ -371,4 +380,13 @@ fn the_confirmation_fits_every_size() {
     check("confirmation", &["Reveal now", "Cancel"], |ctx| {
         confirm::show(ctx, &c)
     });
+}
+
+/// How a browser would join a host on a typical venue network.
+fn join_info_for_tests() -> cbm_ttx::web::JoinInfo {
+    let opts = cbm_ttx::web::WebOptions {
+        bind: "192.168.1.20:5151".parse().unwrap(),
+        public_url: None,
+    };
+    cbm_ttx::web::join_info(&opts, 5151, "K7QXM2")
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -20,7 +20,7 @@ use cbm_ttx::web::{self, WebHost, WebHostPlugin, WebOptions};
 use cbm_ttx_core::engine::disclose::Disclosure;
 use cbm_ttx_core::engine::{Action, Command, Event, EventKind, Game, Phase, Seat, SeatView};
 use cbm_ttx_core::scenario::{
-    ActionKind, FactId, IncidentId, InjectId, Origin, Scenario, Text, Tone, TurnOrder,
+    FactId, IncidentId, InjectId, Origin, Scenario, Text, Tone, TurnOrder,
 };
 use cbm_ttx_core::session::{Recording, Session};
 use cbm_ttx_core::sim::Policy;

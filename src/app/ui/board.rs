@@ -11,6 +11,7 @@ use super::widgets::*;
 use crate::app::intent::Intent;
 use crate::app::screen::Screen;
 use crate::exercise::Exercise;
+use crate::web::{JoinInfo, WebHost};
 use cbm_ttx_core::engine::{EventKind, Phase, Seat};
 use cbm_ttx_core::narrate::{Mood, Narrator};
 
@@ -24,18 +25,20 @@ pub fn plugin(app: &mut App) {
 fn draw(
     mut contexts: EguiContexts,
     exercise: Option<ResMut<Exercise>>,
+    web: Option<Res<WebHost>>,
     mut out: MessageWriter<Intent>,
 ) -> Result {
     let Some(mut ex) = exercise else {
         return Ok(());
     };
     let ctx = contexts.ctx_mut()?.clone();
-    out.write_batch(show(&ctx, &mut ex));
+    out.write_batch(show(&ctx, &mut ex, web.as_deref().map(WebHost::join)));
     Ok(())
 }
 
-/// The board: what an observer may see, in large type.
-pub fn show(ctx: &egui::Context, ex: &mut Exercise) -> Vec<Intent> {
+/// The board: what an observer may see, in large type; with the web client on, how
+/// to join from a browser (address and QR code) under the ladder.
+pub fn show(ctx: &egui::Context, ex: &mut Exercise, web: Option<&JoinInfo>) -> Vec<Intent> {
     let mut intents = Vec::new();
     if !ctx.text_edit_focused()
         && ctx.input(|i| i.key_pressed(egui::Key::B) || i.key_pressed(egui::Key::Escape))
@@ -117,6 +120,14 @@ pub fn show(ctx: &egui::Context, ex: &mut Exercise) -> Vec<Intent> {
                     }
                     ui.add_space(10.0);
                     panels::tension_table(ui, &n, &view.tension, 17.0);
+                    if let Some(w) = web {
+                        ui.add_space(12.0);
+                        ui.label(RichText::new("Join from a browser").size(20.0).strong());
+                        ui.label(RichText::new(&w.address).size(20.0).monospace());
+                        ui.label(RichText::new(format!("code {}", w.code)).size(20.0));
+                        qr_code(ui, &w.qr, ui.available_width().clamp(120.0, 200.0))
+                            .on_hover_text(&w.url);
+                    }
                 });
         });
     egui::CentralPanel::default().show(ui, |ui| {

@@ -12,6 +12,7 @@ use crate::app::screen::Screen;
 use crate::exercise::Exercise;
 use crate::net::host::LanHost;
 use crate::net::seats::SeatRegistry;
+use crate::web::{JoinInfo, WebHost};
 use cbm_ttx_core::engine::Seat;
 use cbm_ttx_core::narrate::{Narrator, Record};
 
@@ -28,6 +29,7 @@ fn draw(
     lan: Option<Res<LanHost>>,
     registry: Option<Res<SeatRegistry>>,
     exercise: Option<Res<Exercise>>,
+    web: Option<Res<WebHost>>,
     mut out: MessageWriter<Intent>,
 ) -> Result {
     let Some(lobby) = lobby else {
@@ -38,6 +40,7 @@ fn draw(
         &ctx,
         &lobby,
         lan.as_deref().zip(registry.as_deref()),
+        web.as_deref().map(WebHost::join),
         exercise.as_deref(),
     ));
     Ok(())
@@ -48,6 +51,7 @@ pub fn show(
     ctx: &egui::Context,
     lobby: &Lobby,
     lan: Option<(&LanHost, &SeatRegistry)>,
+    web: Option<&JoinInfo>,
     exercise: Option<&Exercise>,
 ) -> Vec<Intent> {
     let mut root = root_ui(ctx);
@@ -102,9 +106,8 @@ pub fn show(
                 ui.add_space(6.0);
                 settings(ui, lobby, &mut cell.borrow_mut());
                 ui.add_space(6.0);
-                // Room for the browser join link and its QR code (web participants).
                 card(ui, "Participants on their own laptops", |ui| {
-                    network(ui, &n, lan, exercise, &mut cell.borrow_mut())
+                    network(ui, &n, lan, web, exercise, &mut cell.borrow_mut())
                 });
             },
         );
@@ -159,10 +162,11 @@ fn network(
     ui: &mut egui::Ui,
     n: &Narrator,
     lan: Option<(&LanHost, &SeatRegistry)>,
+    web: Option<&JoinInfo>,
     exercise: Option<&Exercise>,
     intents: &mut Vec<Intent>,
 ) {
-    let Some((h, seats)) = lan else {
+    if lan.is_none() && web.is_none() {
         ui.label(muted(
             "Let participants join from their laptops on this network (LAN, no internet needed).",
         ));
@@ -170,13 +174,34 @@ fn network(
             intents.push(Intent::HostLan);
         }
         return;
-    };
+    }
+    let code = web
+        .map(|w| w.code.as_str())
+        .or(lan.map(|(_, seats)| seats.code.as_str()))
+        .unwrap_or_default();
     ui.label(
-        RichText::new(format!("Join code: {}", seats.code))
+        RichText::new(format!("Join code: {code}"))
             .size(22.0)
             .strong()
             .color(ACCENT),
     );
+    if let Some(w) = web {
+        ui.label("In a browser (nothing to install): scan the code or type");
+        ui.label(RichText::new(&w.address).size(20.0).strong().monospace());
+        let side = ui.available_width().clamp(120.0, 220.0);
+        qr_code(ui, &w.qr, side).on_hover_text(&w.url);
+        ui.label(muted(format!(
+            "The QR code fills in the join code. TCP port {} must be open on this machine's firewall. For a projector: {}",
+            w.port, w.board_url
+        )));
+        ui.add_space(6.0);
+    }
+    let Some((h, seats)) = lan else {
+        return;
+    };
+    if web.is_some() {
+        ui.label("With the cbm-ttx app:");
+    }
     for ip in crate::net::local_addresses() {
         ui.label(
             RichText::new(format!(

@@ -401,3 +401,24 @@ pub fn columns3(
     }
     ui.allocate_rect(area, egui::Sense::hover());
 }
+
+/// A QR code, `side` points square including a quiet zone of four modules, dark
+/// modules on white (what phone cameras read best). Returns the response of the area.
+pub fn qr_code(ui: &mut Ui, qr: &crate::web::QrMatrix, side: f32) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, Color32::WHITE);
+    let modules = qr.width + 8;
+    let m = side / modules as f32;
+    for y in 0..qr.width {
+        for x in 0..qr.width {
+            if qr.dark.get(y * qr.width + x).copied().unwrap_or(false) {
+                let min = rect.min + egui::vec2((x + 4) as f32 * m, (y + 4) as f32 * m);
+                // A hair wider than a module, so no seams show between neighbours.
+                let r = egui::Rect::from_min_size(min, egui::vec2(m + 0.5, m + 0.5));
+                painter.rect_filled(r, 0.0, Color32::BLACK);
+            }
+        }
+    }
+    response
+}

@@ -390,10 +390,10 @@ pub fn apply(st: &mut Situation, scenario: &Scenario, event: &Event) {
     let round = event.round;
     // Whoever an event that names an incident reaches now knows of the incident.
     let told = super::disclose::audience_states(scenario.states.len(), &event.audience);
-    if let Some(i) = super::disclose::incident_named(event) {
-        if let Some(set) = st.incident_told.get_mut(i.index()) {
-            *set = StateSet(set.0 | told.0);
-        }
+    if let Some(i) = super::disclose::incident_named(event)
+        && let Some(set) = st.incident_told.get_mut(i.index())
+    {
+        *set = StateSet(set.0 | told.0);
     }
     match &event.kind {
         EventKind::SeatTaken { seat, name } => {

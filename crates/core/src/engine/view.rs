@@ -252,10 +252,10 @@ impl SeatView {
         for d in disclosures {
             self.learn(d);
         }
-        if let Some(i) = disclose::incident_named(e) {
-            if !self.incidents.contains(&i) {
-                self.incidents.push(i);
-            }
+        if let Some(i) = disclose::incident_named(e)
+            && !self.incidents.contains(&i)
+        {
+            self.incidents.push(i);
         }
         self.apply(e);
         if self.keep_events {
