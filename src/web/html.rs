@@ -4,31 +4,10 @@
 
 use std::fmt::Write as _;
 
-/// Escape text for HTML content and quoted attribute values. Control characters
-/// (other than newline and tab) become U+FFFD, so they can break neither the page
-/// nor a server-sent event's framing.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    esc_into(&mut out, s);
-    out
-}
-
-fn esc_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() => out.push('\u{FFFD}'),
-            // Bidirectional overrides could reorder what a reader sees.
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => out.push('\u{FFFD}'),
-            _ => out.push(c),
-        }
-    }
-}
+/// Escape text for HTML content and quoted attribute values (the report's escaping:
+/// entities for `& < > " '`, U+FFFD for control characters and bidirectional
+/// overrides, so they can break neither the page nor a server-sent event's framing).
+pub use cbm_ttx_core::report::html::{esc, esc_into};
 
 /// A piece of HTML.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -792,42 +792,6 @@ fn directory(h: &mut Html, view: &SeatView, n: &Narrator) {
     h.raw("</ul>");
 }
 
-const GROUPS: [(Option<Measure>, &str, &[ActionKind]); 3] = [
-    (
-        Some(Measure::M2),
-        "Measure 2 — co-operation and information exchange",
-        &[
-            ActionKind::ShareInformation,
-            ActionKind::RequestAssistance,
-            ActionKind::ProvideAssistance,
-            ActionKind::JointAnalysis,
-            ActionKind::NationalCoordination,
-        ],
-    ),
-    (
-        Some(Measure::M8),
-        "Measure 8 — contact points and communication lines",
-        &[
-            ActionKind::TechnicalMessage,
-            ActionKind::PolicyMessage,
-            ActionKind::RaiseConcern,
-            ActionKind::UpdateContacts,
-            ActionKind::CommunicationCheck,
-        ],
-    ),
-    (
-        None,
-        "Other choices",
-        &[
-            ActionKind::PublicStatement,
-            ActionKind::PublicAttribution,
-            ActionKind::Countermeasure,
-            ActionKind::Respond,
-            ActionKind::Pass,
-        ],
-    ),
-];
-
 fn option(h: &mut Html, value: &str, label: &str, selected: bool) {
     h.raw("<option value=\"").text(value).raw("\"");
     if selected {
@@ -861,7 +825,7 @@ pub fn composer(view: &SeatView, n: &Narrator, c: &Compose, outcome: Option<&Not
         return h;
     }
     h.raw("<div class=\"kinds\">");
-    for (measure, title, kinds) in GROUPS {
+    for (measure, title, kinds) in ActionKind::groups() {
         h.raw("<div class=\"group\"><h3 class=\"")
             .raw(match measure {
                 Some(Measure::M2) => "m2",
@@ -875,7 +839,7 @@ pub fn composer(view: &SeatView, n: &Narrator, c: &Compose, outcome: Option<&Not
             h.raw("<button type=\"submit\" name=\"pick\" value=\"")
                 .num(k.index() as i128)
                 .raw("\" formaction=\"/compose\" hx-post=\"/compose\" class=\"kind");
-            if c.kind == Some(*k) {
+            if c.kind == Some(k) {
                 h.raw(" on\" aria-pressed=\"true");
             }
             h.raw("\">").text(k.label()).raw("</button>");
@@ -1260,18 +1224,7 @@ pub fn board_panel(name: &str, view: &SeatView, n: &Narrator, clock: Option<Roun
         "feed" => {
             h.raw("<ol class=\"feed\">");
             for e in view.events.iter().rev() {
-                let public = matches!(
-                    e.kind,
-                    EventKind::InjectRevealed { .. }
-                        | EventKind::AdHocInject { .. }
-                        | EventKind::IncidentOpened { .. }
-                        | EventKind::Statement { .. }
-                        | EventKind::Attribution { .. }
-                        | EventKind::Countermeasure { .. }
-                        | EventKind::ContactsUpdated { .. }
-                        | EventKind::RoundOpened
-                );
-                if !public {
+                if !cbm_ttx_core::narrate::on_board(&e.kind) {
                     continue;
                 }
                 let Some(line) = n.line(e) else { continue };

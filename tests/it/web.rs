@@ -19,9 +19,7 @@ use cbm_ttx::net::seats::SeatRegistry;
 use cbm_ttx::web::{self, WebHost, WebHostPlugin, WebOptions};
 use cbm_ttx_core::engine::disclose::Disclosure;
 use cbm_ttx_core::engine::{Action, Command, Event, EventKind, Game, Phase, Seat, SeatView};
-use cbm_ttx_core::scenario::{
-    FactId, IncidentId, InjectId, Origin, Scenario, Text, Tone, TurnOrder,
-};
+use cbm_ttx_core::scenario::{Origin, Scenario, Tone, TurnOrder};
 use cbm_ttx_core::session::{Recording, Session};
 use cbm_ttx_core::sim::Policy;
 
@@ -860,82 +858,19 @@ fn the_tutorial_is_played_to_the_end_by_web_bots() {
 
 // ---- privacy over whole games --------------------------------------------------------
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Owner {
-    Fact(FactId),
-    Inject(InjectId),
-    Incident(IncidentId),
-    Round(u8),
-    Never,
-}
-
-/// The reference scenario with a unique marker in every private text.
-fn marked() -> (Arc<Scenario>, BTreeMap<String, Owner>) {
-    let mut s = (*cascade()).clone();
-    let mut markers = BTreeMap::new();
-    let mut n = 0;
-    let mut mark = |owner: Owner| {
-        n += 1;
-        let m = format!("MARK{n:05}Z");
-        markers.insert(m.clone(), owner);
-        m
-    };
-    for (i, inc) in s.incidents.iter_mut().enumerate() {
-        let o = Owner::Incident(IncidentId(i as u16));
-        inc.id = mark(Owner::Never);
-        inc.title = Text::Plain(mark(o.clone()));
-        inc.description = Text::Plain(mark(o));
-    }
-    for (i, f) in s.facts.iter_mut().enumerate() {
-        f.id = mark(Owner::Never);
-        f.text = Text::Plain(mark(Owner::Fact(FactId(i as u16))));
-    }
-    for (i, inj) in s.injects.iter_mut().enumerate() {
-        let o = Owner::Inject(InjectId(i as u16));
-        inj.id = mark(Owner::Never);
-        inj.title = Text::Plain(mark(o.clone()));
-        inj.text = Text::Plain(mark(o.clone()));
-        for q in &mut inj.questions {
-            *q = Text::Plain(mark(o.clone()));
-        }
-    }
-    for (i, r) in s.rounds.iter_mut().enumerate() {
-        let o = Owner::Round(i as u8 + 1);
-        r.title = Text::Plain(mark(o.clone()));
-        r.briefing = Text::Plain(mark(Owner::Never));
-        for q in &mut r.questions {
-            *q = Text::Plain(mark(o.clone()));
-        }
-    }
-    for o in &mut s.objectives {
-        o.id = mark(Owner::Never);
-        o.title = Text::Plain(mark(Owner::Never));
-        o.description = Text::Plain(mark(Owner::Never));
-    }
-    (Arc::new(s), markers)
-}
-
 /// Markers found in some text that the view was never given.
 fn leaks(text: &str, markers: &BTreeMap<String, Owner>, view: &SeatView) -> Vec<(String, Owner)> {
     let k = view.known();
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(i) = rest.find("MARK") {
-        if let Some(o) = rest.get(i..i + 10).and_then(|m| markers.get(m)) {
-            let allowed = match o {
-                Owner::Fact(f) => k.facts.contains_key(f),
-                Owner::Inject(x) => k.injects.contains_key(x),
-                Owner::Incident(x) => k.incidents.contains_key(x),
-                Owner::Round(r) => k.rounds.contains_key(r),
-                Owner::Never => false,
-            };
-            if !allowed {
-                out.push((rest[i..i + 10].to_owned(), o.clone()));
-            }
-        }
-        rest = &rest[i + 4..];
-    }
-    out
+    found_markers(text, markers)
+        .into_iter()
+        .filter(|(_, o)| match o {
+            Owner::Fact(f) => !k.facts.contains_key(f),
+            Owner::Inject(x) => !k.injects.contains_key(x),
+            Owner::Incident(x) => !k.incidents.contains_key(x),
+            Owner::Round(r) => !k.rounds.contains_key(r),
+            Owner::Never => true,
+        })
+        .collect()
 }
 
 #[test]

@@ -860,6 +860,23 @@ pub fn measure_tag(kind: ActionKind) -> String {
     }
 }
 
+/// Whether the board's public feed (the projector, the web `/board`) shows this event:
+/// injects, incidents, statements, attributions, countermeasures, directory updates
+/// and round openings; not the tension changes and bookkeeping around them.
+pub fn on_board(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::InjectRevealed { .. }
+            | EventKind::AdHocInject { .. }
+            | EventKind::IncidentOpened { .. }
+            | EventKind::Statement { .. }
+            | EventKind::Attribution { .. }
+            | EventKind::Countermeasure { .. }
+            | EventKind::ContactsUpdated { .. }
+            | EventKind::RoundOpened
+    )
+}
+
 /// Scenario or participant text inside a sentence, in double quotes: as it is when it
 /// already comes in quotes of its own (`"We are investigating"`), in “ ” when it
 /// holds straight quotes inside (`“"Hillmark attack" claims”`, not

@@ -145,18 +145,7 @@ pub fn show(ctx: &egui::Context, ex: &mut Exercise, web: Option<&JoinInfo>) -> V
 /// The public feed, newest first, coloured by whether each line eases or strains.
 fn feed(ui: &mut egui::Ui, n: &Narrator, view: &cbm_ttx_core::engine::SeatView) {
     for e in view.events.iter().rev() {
-        let public = matches!(
-            e.kind,
-            EventKind::InjectRevealed { .. }
-                | EventKind::AdHocInject { .. }
-                | EventKind::IncidentOpened { .. }
-                | EventKind::Statement { .. }
-                | EventKind::Attribution { .. }
-                | EventKind::Countermeasure { .. }
-                | EventKind::ContactsUpdated { .. }
-                | EventKind::RoundOpened
-        );
-        if !public {
+        if !cbm_ttx_core::narrate::on_board(&e.kind) {
             continue;
         }
         let Some(line) = n.line(e) else { continue };

@@ -18,8 +18,8 @@ use cbm_ttx_core::engine::{
 };
 use cbm_ttx_core::narrate::{Kind, Mood, Narrator};
 use cbm_ttx_core::scenario::{
-    ActionKind, ActorId, BodyId, IncidentId, Level, Measure, Need, Origin, Scenario, StateId,
-    StateSet, Tone, TurnOrder, level_index,
+    ActionKind, ActorId, BodyId, IncidentId, Level, Need, Origin, Scenario, StateId, StateSet,
+    Tone, TurnOrder, level_index,
 };
 
 /// Colour of a line by its kind and mood.
@@ -202,42 +202,6 @@ pub fn directory(ui: &mut Ui, n: &Narrator, view: &SeatView) {
     }
 }
 
-const GROUPS: [(Option<Measure>, &str, &[ActionKind]); 3] = [
-    (
-        Some(Measure::M2),
-        "Measure 2 — co-operation and information exchange",
-        &[
-            ActionKind::ShareInformation,
-            ActionKind::RequestAssistance,
-            ActionKind::ProvideAssistance,
-            ActionKind::JointAnalysis,
-            ActionKind::NationalCoordination,
-        ],
-    ),
-    (
-        Some(Measure::M8),
-        "Measure 8 — contact points and communication lines",
-        &[
-            ActionKind::TechnicalMessage,
-            ActionKind::PolicyMessage,
-            ActionKind::RaiseConcern,
-            ActionKind::UpdateContacts,
-            ActionKind::CommunicationCheck,
-        ],
-    ),
-    (
-        None,
-        "Other choices",
-        &[
-            ActionKind::PublicStatement,
-            ActionKind::PublicAttribution,
-            ActionKind::Countermeasure,
-            ActionKind::Respond,
-            ActionKind::Pass,
-        ],
-    ),
-];
-
 /// The action composer: the fields the chosen kind asks for ([`ActionKind::fields`]),
 /// and a Stage button that is enabled only when the rules would accept the action
 /// now — otherwise it says why, before any click. Typed text is kept until the
@@ -262,10 +226,10 @@ pub fn composer(
             kind.map(|k| k.label()).unwrap_or("choose…"),
             320.0,
             |ui| {
-                for (measure, title, kinds) in GROUPS {
+                for (measure, title, kinds) in ActionKind::groups() {
                     ui.label(RichText::new(title).strong().color(measure_color(measure)));
                     for k in kinds {
-                        choice(ui, &mut kind, Some(*k), k.label());
+                        choice(ui, &mut kind, Some(k), k.label());
                     }
                     ui.add_space(2.0);
                 }

@@ -2,9 +2,18 @@
 
 use super::{Block, Doc};
 
-/// `s` escaped for HTML text and attribute values: `& < > " '`.
+/// `s` escaped for HTML text and quoted attribute values: `& < > " '` become
+/// entities; control characters (other than newline and tab) and bidirectional
+/// overrides (U+202A–U+202E, U+2066–U+2069, which could reorder what a reader sees)
+/// become U+FFFD. The report and the participant web pages escape with this.
 pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    let mut out = String::with_capacity(s.len() + 8);
+    esc_into(&mut out, s);
+    out
+}
+
+/// As [`esc`], appending to `out`.
+pub fn esc_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -12,10 +21,12 @@ pub fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => out.push('\u{FFFD}'),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => out.push('\u{FFFD}'),
             _ => out.push(c),
         }
     }
-    out
 }
 
 const STYLE: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Ubuntu,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#1d2b3a;line-height:1.45}\

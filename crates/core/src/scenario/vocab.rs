@@ -188,6 +188,31 @@ impl ActionKind {
         self as usize
     }
 
+    /// The kinds as a composer lists them: measure 2's, then measure 8's, then the
+    /// rest, each group with its heading and its kinds in [`ActionKind::ALL`] order
+    /// (every kind exactly once). The native and web composers both list them so.
+    pub fn groups() -> [(Option<Measure>, &'static str, Vec<ActionKind>); 3] {
+        let of = |m: Option<Measure>| {
+            ActionKind::ALL
+                .into_iter()
+                .filter(|k| k.measure() == m)
+                .collect()
+        };
+        [
+            (
+                Some(Measure::M2),
+                "Measure 2 — co-operation and information exchange",
+                of(Some(Measure::M2)),
+            ),
+            (
+                Some(Measure::M8),
+                "Measure 8 — contact points and communication lines",
+                of(Some(Measure::M8)),
+            ),
+            (None, "Other choices", of(None)),
+        ]
+    }
+
     /// The measure this action applies, if any.
     pub fn measure(self) -> Option<Measure> {
         use ActionKind::*;
