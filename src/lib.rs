@@ -8,5 +8,6 @@ pub mod app;
 pub mod cli;
 pub mod exercise;
 pub mod net;
+pub mod output;
 pub mod storage;
 pub mod web;

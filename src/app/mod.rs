@@ -128,7 +128,7 @@ pub fn no_display() -> Option<String> {
 /// is no display to open a window on).
 pub fn run(options: AppOptions) -> i32 {
     if let Some(why) = no_display() {
-        eprintln!("error: {why}");
+        crate::errln!("error: {why}");
         return 2;
     }
     let mut app = App::new();

@@ -320,7 +320,7 @@ fn save(path: PathBuf) -> impl FnMut(On<ScreenshotCaptured>, MessageWriter<AppEx
                 }
                 match rgb.save(&path) {
                     Ok(()) if colors.len() >= 8 => {
-                        println!(
+                        crate::outln!(
                             "screenshot written: {} ({}x{}, {}+ colours)",
                             path.display(),
                             rgb.width(),
@@ -330,7 +330,7 @@ fn save(path: PathBuf) -> impl FnMut(On<ScreenshotCaptured>, MessageWriter<AppEx
                         0
                     }
                     Ok(()) => {
-                        eprintln!(
+                        crate::errln!(
                             "screenshot {} looks blank ({} colours)",
                             path.display(),
                             colors.len()
@@ -338,13 +338,13 @@ fn save(path: PathBuf) -> impl FnMut(On<ScreenshotCaptured>, MessageWriter<AppEx
                         4
                     }
                     Err(e) => {
-                        eprintln!("cannot write {}: {e}", path.display());
+                        crate::errln!("cannot write {}: {e}", path.display());
                         5
                     }
                 }
             }
             Err(e) => {
-                eprintln!("cannot convert the screenshot: {e}");
+                crate::errln!("cannot convert the screenshot: {e}");
                 6
             }
         };

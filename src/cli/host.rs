@@ -138,7 +138,7 @@ pub fn run(args: &Args) -> i32 {
                 .get_resource::<WebHost>()
                 .map(|w| w.join().clone()),
             Err(e) => {
-                eprintln!("host: {e}");
+                crate::errln!("host: {e}");
                 return 1;
             }
         },

@@ -293,16 +293,8 @@ fn bots(args: &Args, addr: SocketAddr, policy: Policy) -> i32 {
         .iter()
         .flat_map(|a| a.world().resource::<LanClient>().latencies.clone())
         .collect();
-    lat.sort_by(f64::total_cmp);
-    if !lat.is_empty() {
-        let q = |p: f64| lat[((lat.len() - 1) as f64 * p).round() as usize] * 1000.0;
-        crate::outln!(
-            "command to visible event: {} samples, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
-            lat.len(),
-            q(0.5),
-            q(0.99),
-            q(1.0)
-        );
+    if let Some(line) = crate::net::latency_line("command to visible event", "samples", &mut lat) {
+        crate::outln!("{line}");
     }
     if let Some(p) = &args.latencies
         && let Err(e) = std::fs::write(p, serde_json::to_vec(&lat).unwrap_or_default())

@@ -1,53 +1,7 @@
 //! The command line: one module per subcommand, each a small function that returns
 //! the process exit code. Options are clap types here and plain structs below.
 
-/// `println!` for the command line: a closed pipe (`cbm-ttx validate … | head -1`)
-/// ends the process quietly instead of panicking.
-#[macro_export]
-macro_rules! outln {
-    ($($t:tt)*) => { $crate::cli::emit(false, format_args!("{}\n", format_args!($($t)*))) };
-}
-
-/// `print!` for the command line (see [`outln!`]).
-#[macro_export]
-macro_rules! out {
-    ($($t:tt)*) => { $crate::cli::emit(false, format_args!($($t)*)) };
-}
-
-/// `eprintln!` for the command line (see [`outln!`]).
-#[macro_export]
-macro_rules! errln {
-    ($($t:tt)*) => { $crate::cli::emit(true, format_args!("{}\n", format_args!($($t)*))) };
-}
-
-/// `eprint!` for the command line (see [`outln!`]).
-#[macro_export]
-macro_rules! err {
-    ($($t:tt)*) => { $crate::cli::emit(true, format_args!($($t)*)) };
-}
-
-/// The exit status when the output was closed: 128 + SIGPIPE, as shells expect.
-pub const CLOSED_OUTPUT: i32 = 141;
-
-/// Write to standard output (or error). If the reader has gone away, exit quietly
-/// with [`CLOSED_OUTPUT`]; another failure to write is reported once on standard error.
-pub fn emit(to_stderr: bool, text: std::fmt::Arguments) {
-    use std::io::Write;
-    let result = if to_stderr {
-        std::io::stderr().lock().write_fmt(text)
-    } else {
-        std::io::stdout().lock().write_fmt(text)
-    };
-    match result {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(CLOSED_OUTPUT),
-        Err(e) if !to_stderr => {
-            let _ = writeln!(std::io::stderr(), "cannot write the output: {e}");
-            std::process::exit(74)
-        }
-        Err(_) => {}
-    }
-}
+pub use crate::output::{CLOSED_OUTPUT, emit};
 
 pub mod generate;
 pub mod host;

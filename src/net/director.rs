@@ -96,7 +96,7 @@ fn direct(
         if now - *last_report > 5.0 {
             *last_report = now;
             let back = seats.seated().iter().filter(|(_, on)| *on).count();
-            println!(
+            crate::outln!(
                 "waiting for participants to come back: {back} of {} seats connected",
                 seats.seated().len()
             );
@@ -113,7 +113,7 @@ fn direct(
         Phase::Setup => {
             if now - *last_report > 5.0 {
                 *last_report = now;
-                println!(
+                crate::outln!(
                     "waiting for players: {} of {} seats claimed, {} LAN clients connected",
                     seats.seated().len(),
                     director.players,
@@ -121,7 +121,7 @@ fn direct(
                 );
             }
             if seats.seated().len() >= director.players && seated.len() >= director.players {
-                println!("{} seat(s) claimed: starting", seated.len());
+                crate::outln!("{} seat(s) claimed: starting", seated.len());
                 control(session, Command::Start);
             }
         }
@@ -136,7 +136,7 @@ fn direct(
                 && !st.ready().is_empty();
             let time_up = session.time_up();
             if all_ready || sequential_done || time_up {
-                println!(
+                crate::outln!(
                     "round {}: closing ({})",
                     st.round(),
                     if time_up {
@@ -163,8 +163,8 @@ fn direct(
                 report(&mut frames, h);
             }
             match session.journal_path() {
-                Some(p) => println!("journal: {}", p.display()),
-                None => println!("journal: (none)"),
+                Some(p) => crate::outln!("journal: {}", p.display()),
+                None => crate::outln!("journal: (none)"),
             }
             exit.write(AppExit::Success);
         }
@@ -173,33 +173,19 @@ fn direct(
 
 /// Frame times and host-side handling latency, for load tests.
 fn report(frames: &mut FrameTimes, host: &mut LanHost) {
-    let q = |v: &mut Vec<f64>, p: f64| {
-        v.sort_by(f64::total_cmp);
-        v.get(((v.len().max(1) - 1) as f64 * p).round() as usize)
-            .copied()
-            .unwrap_or(0.0)
-            * 1000.0
-    };
-    let mut f = std::mem::take(&mut frames.0);
-    if !f.is_empty() {
-        println!(
-            "host frames while playing: {}, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
-            f.len(),
-            q(&mut f, 0.5),
-            q(&mut f, 0.99),
-            q(&mut f, 1.0),
-        );
+    let lines = [
+        super::latency_line("host frames while playing", "frames", &mut frames.0),
+        super::latency_line(
+            "host handling (command received → events journaled)",
+            "commands",
+            &mut host.handling,
+        ),
+    ];
+    for line in lines.into_iter().flatten() {
+        crate::outln!("{line}");
     }
-    let mut h = std::mem::take(&mut host.handling);
-    if !h.is_empty() {
-        println!(
-            "host handling (command received → events journaled): {} commands, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-            h.len(),
-            q(&mut h, 0.5),
-            q(&mut h, 0.99),
-            q(&mut h, 1.0),
-        );
-    }
+    frames.0.clear();
+    host.handling.clear();
     final_summary(host);
-    println!("network: {:?}", host.stats);
+    crate::outln!("network: {:?}", host.stats);
 }

@@ -50,6 +50,24 @@ impl Plugin for NetProtocolPlugin {
 }
 
 /// A join code people can read out across a room: 6 letters without look-alikes.
+/// One line of load figures, as the load scripts read it: `"{what}: {n} {unit}, p50
+/// … ms, p99 … ms, max … ms"` for `samples` in seconds (sorted here; nearest-rank
+/// quantiles), or `None` with no samples.
+pub fn latency_line(what: &str, unit: &str, samples: &mut [f64]) -> Option<String> {
+    if samples.is_empty() {
+        return None;
+    }
+    samples.sort_by(f64::total_cmp);
+    let q = |p: f64| samples[((samples.len() - 1) as f64 * p).round() as usize] * 1000.0;
+    Some(format!(
+        "{what}: {} {unit}, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        samples.len(),
+        q(0.5),
+        q(0.99),
+        q(1.0)
+    ))
+}
+
 pub fn random_code() -> Result<String, String> {
     const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
     let mut bytes = [0u8; 6];

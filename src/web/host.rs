@@ -195,34 +195,22 @@ impl WebHost {
 
     /// Print the host-side latencies and counters (when the exercise ends).
     pub fn report(&mut self) {
-        let q = |v: &mut Vec<f64>, p: f64| {
-            v.sort_by(f64::total_cmp);
-            v.get(((v.len().max(1) - 1) as f64 * p).round() as usize)
-                .copied()
-                .unwrap_or(0.0)
-                * 1000.0
-        };
-        let mut t = self.to_page.clone();
-        if !t.is_empty() {
-            println!(
-                "web: command received → its seat's pages updated: {} commands, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-                t.len(),
-                q(&mut t, 0.5),
-                q(&mut t, 0.99),
-                q(&mut t, 1.0)
-            );
+        let lines = [
+            crate::net::latency_line(
+                "web: command received → its seat's pages updated",
+                "commands",
+                &mut self.to_page.clone(),
+            ),
+            crate::net::latency_line(
+                "web: journal synced to disk before answering",
+                "times",
+                &mut self.syncs.clone(),
+            ),
+        ];
+        for line in lines.into_iter().flatten() {
+            crate::outln!("{line}");
         }
-        let mut t = self.syncs.clone();
-        if !t.is_empty() {
-            println!(
-                "web: journal synced to disk before answering: {} times, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-                t.len(),
-                q(&mut t, 0.5),
-                q(&mut t, 0.99),
-                q(&mut t, 1.0)
-            );
-        }
-        println!(
+        crate::outln!(
             "web: {:?}; {} live pages dropped for not keeping up",
             self.stats(),
             self.overflowed

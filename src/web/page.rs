@@ -450,28 +450,6 @@ fn status(h: &mut Html, view: &SeatView, n: &Narrator, clock: Option<RoundClock>
     h.text(hint).raw("</p>");
 }
 
-/// Is this event news for a seat's inbox?
-pub fn inbox_worthy(e: &EventKind, mine: Option<StateId>) -> bool {
-    match e {
-        EventKind::InjectRevealed { .. }
-        | EventKind::AdHocInject { .. }
-        | EventKind::IncidentOpened { .. }
-        | EventKind::Statement { .. }
-        | EventKind::Attribution { .. }
-        | EventKind::Countermeasure { .. }
-        | EventKind::MessageLost { .. }
-        | EventKind::CheckResult { .. }
-        | EventKind::ConcernExpired { .. }
-        | EventKind::FactLearned { .. }
-        | EventKind::ActionVoid { .. } => true,
-        EventKind::MessageDelivered { message, .. } => {
-            Some(message.to) == mine || Some(message.from.state) == mine
-        }
-        EventKind::TensionChanged { a, b, .. } => mine.is_some_and(|m| *a == m || *b == m),
-        _ => false,
-    }
-}
-
 fn line_class(kind: Kind, mood: Mood) -> &'static str {
     match (kind, mood) {
         (Kind::Public | Kind::Tension | Kind::Message, Mood::Straining) => "bad",
@@ -490,7 +468,7 @@ fn inbox(h: &mut Html, view: &SeatView, n: &Narrator) {
         .events
         .iter()
         .rev()
-        .filter(|e| inbox_worthy(&e.kind, mine))
+        .filter(|e| cbm_ttx_core::narrate::in_inbox(&e.kind, mine))
         .filter_map(|e| n.line(e))
         .collect();
     if items.is_empty() {
@@ -1079,7 +1057,7 @@ pub fn touched(e: &EventKind, mine: Option<StateId>) -> &'static [&'static str] 
         K::CheckResult { .. } | K::ContactsUpdated { .. } | K::ContactBroken { .. } => {
             &["directory", "inbox", "feed"]
         }
-        k if inbox_worthy(k, mine) => &["inbox", "feed"],
+        k if cbm_ttx_core::narrate::in_inbox(k, mine) => &["inbox", "feed"],
         _ => &["feed"],
     }
 }

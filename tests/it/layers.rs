@@ -82,3 +82,28 @@ fn the_core_has_no_bevy_window_or_gpu_crate_in_its_tree() {
         );
     }
 }
+
+/// Every line the program writes goes through `output::emit`, so a closed pipe ends
+/// it quietly (`host --headless | head`, `validate … | head -1`) instead of a panic;
+/// the core writes nothing at all.
+#[test]
+fn all_output_goes_through_one_writer() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["src", "crates/core/src"] {
+        for (file, text) in sources(&root.join(dir)) {
+            if file.ends_with("src/output.rs") {
+                continue;
+            }
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                // `print!(` and `println!(` also match inside `eprint!(`/`eprintln!(`.
+                let bare = code.contains("print!(") || code.contains("println!(");
+                assert!(
+                    !bare,
+                    "{file}:{}: print to a standard stream only through crate::outln!/errln!",
+                    n + 1
+                );
+            }
+        }
+    }
+}

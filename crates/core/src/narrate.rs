@@ -860,6 +860,32 @@ pub fn measure_tag(kind: ActionKind) -> String {
     }
 }
 
+/// Whether a seat's inbox shows this event (for a seat of State `mine`; `None` for
+/// seats of no State): injects, incidents, statements, attributions, countermeasures,
+/// lost messages, check results, expired concerns, facts learned, actions that could
+/// not take effect, messages to or from its State and tension changes involving it.
+/// The native and web participant views both list by it.
+pub fn in_inbox(e: &EventKind, mine: Option<StateId>) -> bool {
+    match e {
+        EventKind::InjectRevealed { .. }
+        | EventKind::AdHocInject { .. }
+        | EventKind::IncidentOpened { .. }
+        | EventKind::Statement { .. }
+        | EventKind::Attribution { .. }
+        | EventKind::Countermeasure { .. }
+        | EventKind::MessageLost { .. }
+        | EventKind::CheckResult { .. }
+        | EventKind::ConcernExpired { .. }
+        | EventKind::FactLearned { .. }
+        | EventKind::ActionVoid { .. } => true,
+        EventKind::MessageDelivered { message, .. } => {
+            Some(message.to) == mine || Some(message.from.state) == mine
+        }
+        EventKind::TensionChanged { a, b, .. } => mine.is_some_and(|m| *a == m || *b == m),
+        _ => false,
+    }
+}
+
 /// Whether the board's public feed (the projector, the web `/board`) shows this event:
 /// injects, incidents, statements, attributions, countermeasures, directory updates
 /// and round openings; not the tension changes and bookkeeping around them.

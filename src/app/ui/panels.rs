@@ -13,9 +13,7 @@ use crate::app::inputs::SeatInput;
 use crate::app::intent::Intent;
 use cbm_ttx_core::engine::check::check_player;
 use cbm_ttx_core::engine::view::{KnownFact, MessageStatus};
-use cbm_ttx_core::engine::{
-    Answer, Command, EventKind, Outcome, Payload, Phase, Seat, SeatView, Status,
-};
+use cbm_ttx_core::engine::{Answer, Command, Outcome, Payload, Phase, Seat, SeatView, Status};
 use cbm_ttx_core::narrate::{Kind, Mood, Narrator};
 use cbm_ttx_core::scenario::{
     ActionKind, ActorId, BodyId, IncidentId, Level, Need, Origin, Scenario, StateId, StateSet,
@@ -35,28 +33,6 @@ fn line_color(kind: Kind, mood: Mood) -> Color32 {
     }
 }
 
-/// Is this event news for a seat's inbox?
-fn inbox_worthy(e: &EventKind, mine: Option<StateId>) -> bool {
-    match e {
-        EventKind::InjectRevealed { .. }
-        | EventKind::AdHocInject { .. }
-        | EventKind::IncidentOpened { .. }
-        | EventKind::Statement { .. }
-        | EventKind::Attribution { .. }
-        | EventKind::Countermeasure { .. }
-        | EventKind::MessageLost { .. }
-        | EventKind::CheckResult { .. }
-        | EventKind::ConcernExpired { .. }
-        | EventKind::FactLearned { .. }
-        | EventKind::ActionVoid { .. } => true,
-        EventKind::MessageDelivered { message, .. } => {
-            Some(message.to) == mine || Some(message.from.state) == mine
-        }
-        EventKind::TensionChanged { a, b, .. } => mine.is_some_and(|m| *a == m || *b == m),
-        _ => false,
-    }
-}
-
 /// Injects, messages, public statements and outcomes for the seat, newest first.
 pub fn inbox(ui: &mut Ui, n: &Narrator, view: &SeatView) {
     let mine = view.seat.state();
@@ -64,7 +40,7 @@ pub fn inbox(ui: &mut Ui, n: &Narrator, view: &SeatView) {
         .events
         .iter()
         .rev()
-        .filter(|e| inbox_worthy(&e.kind, mine))
+        .filter(|e| cbm_ttx_core::narrate::in_inbox(&e.kind, mine))
         .filter_map(|e| n.line(e))
         .collect();
     if items.is_empty() {
