@@ -6,7 +6,8 @@
 //! updates every 50 ms. Any
 //! change the user caused (an intent, a new screen, a new event in the exercise) is
 //! followed by one more frame at once, so the result shows without waiting for the
-//! next input.
+//! next input; so is a frame that added glyphs to egui's font atlas (they show only
+//! in the frame after).
 
 use std::time::Duration;
 
@@ -36,7 +37,27 @@ impl Plugin for RedrawPlugin {
             focused_mode: UpdateMode::reactive_low_power(IDLE_TICK),
             unfocused_mode: UpdateMode::reactive_low_power(Duration::from_secs(30)),
         })
-        .add_systems(Last, (update_mode, redraw_after_change));
+        .add_systems(Last, (update_mode, redraw_after_change))
+        .add_systems(
+            PostUpdate,
+            redraw_after_new_glyphs
+                .after(bevy_egui::EguiPostUpdateSet::ProcessOutput)
+                .before(bevy_egui::EguiPostUpdateSet::PostProcessOutput),
+        );
+    }
+}
+
+/// One more frame when egui's textures changed (text in a size, scale or digit not
+/// drawn before adds glyphs to the font atlas): the new atlas reaches the GPU a frame
+/// late, so this frame shows those glyphs blank ("01: 9" on a round clock). Without
+/// a frame right after, that would stay on screen until the next tick, a second while
+/// a clock runs.
+fn redraw_after_new_glyphs(
+    outputs: Query<&bevy_egui::EguiRenderOutput>,
+    mut redraw: MessageWriter<RequestRedraw>,
+) {
+    if outputs.iter().any(|o| !o.textures_delta.set.is_empty()) {
+        redraw.write(RequestRedraw);
     }
 }
 

@@ -17,6 +17,9 @@ use cbm_ttx_core::sim::Policy;
 pub struct Args {
     /// The host: an address or name, with or without `:port`.
     pub addr: String,
+    /// The participant app's window (not used by --bot).
+    #[command(flatten)]
+    pub window: super::play::WindowArgs,
     /// The join code the facilitator gave.
     #[arg(long)]
     pub code: String,
@@ -77,7 +80,8 @@ pub fn run(args: &Args) -> i32 {
     match args.bot {
         None => crate::app::run(crate::app::AppOptions {
             join: Some(args.options()),
-            scale: 1.0,
+            scale: args.window.scale,
+            size: args.window.size,
             ..Default::default()
         }),
         Some(policy) => bots(args, addr, policy),

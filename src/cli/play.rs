@@ -14,18 +14,34 @@ pub struct Args {
     /// The screen for --screenshot: picker, lobby, console, board, hotwash, replay or participant.
     #[arg(long, value_parser = parse_screen, default_value = "picker", requires = "screenshot")]
     pub screen: Screen,
-    /// UI scale, e.g. 1.5 for a projector.
-    #[arg(long, default_value_t = 1.0)]
-    pub scale: f32,
-    /// Window size in pixels, e.g. 1280x720 (default 1440x900).
-    #[arg(long, value_parser = parse_size)]
-    pub size: Option<(u32, u32)>,
+    #[command(flatten)]
+    pub window: WindowArgs,
     /// With --screenshot --screen console: show this seat's view, e.g. `ardenia` or `ardenia/cert`.
     #[arg(long, requires = "screenshot")]
     pub seat: Option<String>,
     /// Language of the scenario's text: en, fr, de, it, ru or es (if the scenario has it).
     #[arg(long, value_parser = parse_lang)]
     pub lang: Option<cbm_ttx_core::scenario::Lang>,
+}
+
+/// How the app's window opens (`play` and `join`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct WindowArgs {
+    /// UI scale, e.g. 1.5 for a projector.
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f32,
+    /// Window size in pixels, e.g. 1280x720 (default 1440x900).
+    #[arg(long, value_parser = parse_size)]
+    pub size: Option<(u32, u32)>,
+}
+
+impl Default for WindowArgs {
+    fn default() -> Self {
+        WindowArgs {
+            scale: 1.0,
+            size: None,
+        }
+    }
 }
 
 pub fn parse_screen(s: &str) -> Result<Screen, String> {
@@ -58,8 +74,8 @@ pub fn run(args: &Args) -> i32 {
     app::run(AppOptions {
         scenario: args.scenario.clone(),
         screenshot: args.screenshot.clone().map(|p| (p, args.screen)),
-        scale: args.scale,
-        size: args.size,
+        scale: args.window.scale,
+        size: args.window.size,
         seat: args.seat.clone(),
         lang: args.lang,
         ..Default::default()

@@ -12,8 +12,8 @@ use cbm_ttx_core::engine::{
 };
 use cbm_ttx_core::narrate::{Kind, Mood, Narrator};
 use cbm_ttx_core::scenario::{
-    ActionKind, ActorId, BodyId, FactId, IncidentId, Lang, Level, Measure, Need, Origin, Scenario,
-    StateId, Tone, TurnOrder, level_index,
+    ActionKind, ActorId, BodyId, FactId, IncidentId, Lang, Level, Measure, Need, Origin, StateId,
+    Tone, TurnOrder, level_index,
 };
 use cbm_ttx_core::session::RoundClock;
 
@@ -425,12 +425,7 @@ fn status(h: &mut Html, view: &SeatView, n: &Narrator, clock: Option<RoundClock>
             .text(&round_title)
             .raw(" · ");
     }
-    h.text(if view.paused {
-        "Paused"
-    } else {
-        view.phase.label()
-    })
-    .raw("</span>");
+    h.text(&n.phase_of(view)).raw("</span>");
     if let Some(c) = clock.filter(|_| view.phase == Phase::Deliberation) {
         h.raw("<span class=\"clock-wrap\">⏱ ");
         clock_el(h, c, "clock");
@@ -499,15 +494,6 @@ fn inbox(h: &mut Html, view: &SeatView, n: &Narrator) {
     h.raw("</ol>");
 }
 
-fn short_body(n: &Narrator, scenario: &Scenario, b: BodyId) -> String {
-    let name = n.body(b);
-    if name.chars().count() <= 18 {
-        name
-    } else {
-        scenario.body(b).kind.label().to_owned()
-    }
-}
-
 fn measure_chip(h: &mut Html, m: Option<Measure>) {
     match m {
         Some(Measure::M2) => h.raw("<span class=\"chip m2\">Measure 2</span>"),
@@ -526,7 +512,7 @@ fn staged(h: &mut Html, view: &SeatView, n: &Narrator) {
             h.raw("<li>");
             measure_chip(h, s.action.kind().measure());
             h.raw(" ")
-                .text(&short_body(n, scenario, s.actor))
+                .text(&n.body(s.actor))
                 .raw(" — ")
                 .text(&n.action(&s.action));
             if s.seat == view.seat {
@@ -690,11 +676,7 @@ fn known(h: &mut Html, view: &SeatView, n: &Narrator) {
             .text(inc.map(|i| n.incident(i)).unwrap_or("an incident"))
             .raw("</h3><ul class=\"facts\">");
         for k in list {
-            let holders: Vec<String> = k
-                .holders
-                .iter()
-                .map(|b| short_body(n, scenario, *b))
-                .collect();
+            let holders: Vec<String> = k.holders.iter().map(|b| n.body(*b)).collect();
             let partial = bodies_total.is_some_and(|t| k.holders.len() < t)
                 && matches!(view.seat, Seat::State(_));
             h.raw("<li>").text(n.fact(k.fact));
@@ -1042,10 +1024,9 @@ pub fn touched(e: &EventKind, mine: Option<StateId>) -> &'static [&'static str] 
             &["status", "staged", "bstatus"]
         }
         K::SeatTaken { .. } | K::SeatFreed { .. } => &["status"],
-        K::ActionSubmitted { .. }
-        | K::ActionWithdrawn { .. }
-        | K::SeatReady { .. }
-        | K::TurnPassed { .. } => &["staged"],
+        // The status bar says whose turn it is.
+        K::TurnPassed { .. } => &["status", "staged", "bstatus"],
+        K::ActionSubmitted { .. } | K::ActionWithdrawn { .. } | K::SeatReady { .. } => &["staged"],
         K::ActionResolved { .. } => &["staged", "inbox"],
         K::MessageSent { .. }
         | K::MessageDelivered { .. }
@@ -1153,12 +1134,7 @@ pub fn board_panel(name: &str, view: &SeatView, n: &Narrator, clock: Option<Roun
                     .num(s.round_count())
                     .raw(" · ");
             }
-            h.text(if view.paused {
-                "Paused"
-            } else {
-                view.phase.label()
-            })
-            .raw("</span>");
+            h.text(&n.phase_of(view)).raw("</span>");
             if let Some(c) = clock.filter(|_| view.phase == Phase::Deliberation) {
                 clock_el(&mut h, c, "clock big");
             }

@@ -731,8 +731,14 @@ fn a_resumed_host_waits_for_its_participants_and_they_get_the_end() {
 /// `simulate`: they decide from the same seat views, with the same seeds.
 #[test]
 fn bots_decide_the_same_over_the_network_as_in_simulate() {
-    let s = cascade();
-    for policy in [Policy::Cooperative, Policy::Random, Policy::Hawkish] {
+    // Both turn orders: in Sequential order a client's bot must know whose turn it is.
+    for (s, policy) in [
+        (cascade(), Policy::Cooperative),
+        (cascade(), Policy::Random),
+        (cascade(), Policy::Hawkish),
+        (sequential(CASCADE), Policy::Cooperative),
+        (sequential(CASCADE), Policy::Random),
+    ] {
         let dir = tempfile::tempdir().unwrap();
         let mut h = host(s.clone(), &dir.path().join("j.jsonl"), 5);
         let keys: Vec<String> = s.state_ids().map(|st| Seat::State(st).key(&s)).collect();

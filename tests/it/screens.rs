@@ -216,6 +216,47 @@ fn check(name: &str, visible: &[&str], mut draw: impl FnMut(&egui::Context) -> V
     assert!(all.is_empty(), "{} faults:\n{}", all.len(), all.join("\n"));
 }
 
+/// A floating window (over the screen, so overlaps are its nature): at every size and
+/// scale its title and `visible` controls are fully inside the app's window.
+fn check_window(
+    name: &str,
+    title: &str,
+    visible: &[&str],
+    mut draw: impl FnMut(&egui::Context) -> Vec<Intent>,
+) {
+    let mut all = Vec::new();
+    for (w, h) in SIZES {
+        for scale in SCALES {
+            let size = egui::vec2(w / scale, h / scale);
+            let styled = Cell::new(false);
+            let mut harness = Harness::builder()
+                .with_size(size)
+                .with_pixels_per_point(scale)
+                .with_max_steps(8)
+                .build_ui(|ui| {
+                    let ctx = ui.ctx().clone();
+                    if !styled.replace(true) {
+                        widgets::apply_style(&ctx);
+                    }
+                    draw(&ctx);
+                });
+            let _ = harness.try_run();
+            let screen = Rect::from_min_size(egui::Pos2::ZERO, size);
+            for label in std::iter::once(&title).chain(visible) {
+                match harness.query_by_label(label) {
+                    None => all.push(format!("{name} at {w}×{h}, scale {scale}: no {label:?}")),
+                    Some(n) if !screen.contains_rect(n.rect()) => all.push(format!(
+                        "{name} at {w}×{h}, scale {scale}: {label:?} is off screen: {:?}",
+                        n.rect()
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+    assert!(all.is_empty(), "{} faults:\n{}", all.len(), all.join("\n"));
+}
+
 fn library(scenarios: &[Arc<Scenario>]) -> Library {
     Library {
         entries: scenarios
@@ -296,6 +337,16 @@ fn console_fits_every_size() {
         check("console (log)", &[], |ctx| {
             console::show(ctx, &mut running, &mut ex, &mut st, None, false)
         });
+        // The help window stays inside the window at every size and scale.
+        st.tab = console::Tab::Discussion;
+        st.show_help = true;
+        check_window(
+            "console help",
+            "How to run an exercise",
+            &["Close help"],
+            |ctx| console::show(ctx, &mut running, &mut ex, &mut st, None, false),
+        );
+        st.show_help = false;
     }
 }
 

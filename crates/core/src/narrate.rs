@@ -264,6 +264,26 @@ impl<'a> Narrator<'a> {
         t.map(|t| t.get(self.lang)).unwrap_or(unknown)
     }
 
+    /// Where the exercise stands, as screens show it: `"Paused"`, the phase's label
+    /// (`"Deliberation"`), and in `Sequential` order during deliberation whose turn it
+    /// is (`"Deliberation · Lakeland's turn"`, or `"Deliberation · your State's turn"`
+    /// to a seat of that State).
+    pub fn phase_of(&self, view: &SeatView) -> String {
+        if view.paused {
+            return "Paused".into();
+        }
+        match view.turn {
+            Some(s) if view.phase == crate::engine::Phase::Deliberation => {
+                if view.seat.state() == Some(s) {
+                    format!("{} · your State's turn", view.phase.label())
+                } else {
+                    format!("{} · {}'s turn", view.phase.label(), self.state(s))
+                }
+            }
+            _ => view.phase.label().to_owned(),
+        }
+    }
+
     /// A State's name ("Ardenia"); "an unknown State" for an id out of range.
     pub fn state(&self, s: StateId) -> &str {
         self.scenario()

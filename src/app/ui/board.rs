@@ -70,11 +70,7 @@ pub fn show(ctx: &egui::Context, ex: &mut Exercise, web: Option<&JoinInfo>) -> V
                 .size(26.0)
                 .color(MUTED),
             );
-            let phase = if view.paused {
-                "Paused".to_owned()
-            } else {
-                view.phase.label().to_owned()
-            };
+            let phase = n.phase_of(&view);
             ui.label(RichText::new(phase).size(28.0).color(MUTED));
             if let Some(c) = clock.filter(|_| view.phase == Phase::Deliberation) {
                 let color = if c.remaining.as_secs() <= 60 {

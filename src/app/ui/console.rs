@@ -293,12 +293,11 @@ fn top_bar(
             let round = scenario.rounds.get(view.round.saturating_sub(1) as usize);
             ui.label(
                 RichText::new(format!(
-                    "Round {} of {} · {} · {}{}",
+                    "Round {} of {} · {} · {}",
                     view.round,
                     scenario.round_count(),
                     round.map(|r| r.title.get(n.lang)).unwrap_or("not started"),
-                    view.phase.label(),
-                    if view.paused { " · PAUSED" } else { "" }
+                    n.phase_of(view),
                 ))
                 .size(16.0),
             );
@@ -587,10 +586,14 @@ fn injects(ui: &mut egui::Ui, n: &Narrator, view: &SeatView, intents: &mut Vec<I
                 }
                 _ => None,
             };
-            if button_keyed(ui, "Reveal", &format!("Reveal “{title}”")) {
+            if button_keyed(
+                ui,
+                "Reveal",
+                &format!("Reveal {}", cbm_ttx_core::narrate::Quoted(title)),
+            ) {
                 intents.push(match early {
                     Some(why) => reveal.confirm(
-                        format!("Reveal “{title}” now?"),
+                        format!("Reveal {} now?", cbm_ttx_core::narrate::Quoted(title)),
                         format!(
                             "{why} Once revealed, its audience has it; it cannot be taken back."
                         ),
@@ -642,6 +645,15 @@ fn discussion(ui: &mut egui::Ui, n: &Narrator, view: &SeatView) {
     });
     ui.add_space(6.0);
     card(ui, "This round", |ui| {
+        // Staged actions later withdrawn are shown as such, not as still staged.
+        let withdrawn: std::collections::BTreeSet<_> = view
+            .events
+            .iter()
+            .filter_map(|e| match e.kind {
+                EventKind::ActionWithdrawn { id } => Some(id),
+                _ => None,
+            })
+            .collect();
         for e in view.events.iter().filter(|e| e.round == view.round) {
             let interesting = matches!(
                 e.kind,
@@ -667,17 +679,25 @@ fn discussion(ui: &mut egui::Ui, n: &Narrator, view: &SeatView) {
                 continue;
             }
             if let Some(line) = n.line(e) {
+                let gone = matches!(e.kind, EventKind::ActionSubmitted { id, .. } if withdrawn.contains(&id));
                 ui.horizontal_wrapped(|ui| {
-                    chip(ui, line.kind.label(), OTHER);
-                    ui.label(&line.title);
+                    if gone {
+                        chip(ui, "withdrawn", OTHER);
+                        ui.label(RichText::new(&line.title).strikethrough().color(MUTED));
+                    } else {
+                        chip(ui, line.kind.label(), OTHER);
+                        ui.label(&line.title);
+                    }
                 });
                 // Injects' narratives, and the texts of messages and statements.
                 match (&line.body, line.kind) {
                     (Some(b), cbm_ttx_core::narrate::Kind::Inject) => {
                         ui.label(b);
                     }
-                    (Some(b), _) => {
-                        ui.label(RichText::new(format!("“{b}”")).italics());
+                    (Some(b), _) if !gone => {
+                        ui.label(
+                            RichText::new(cbm_ttx_core::narrate::Quoted(b).to_string()).italics(),
+                        );
                     }
                     _ => {}
                 }
@@ -912,25 +932,32 @@ pub fn seat_view(
 }
 
 fn help(ctx: &egui::Context, st: &mut ConsoleState) {
-    // Anchored at the bottom right, clear of the main button.
+    // Anchored at the bottom right, clear of the main button; never taller or wider
+    // than the window (its text scrolls at large scales).
+    let screen = ctx.content_rect();
     egui::Window::new("How to run an exercise")
         .collapsible(false)
         .resizable(false)
+        .max_width((screen.width() - 32.0).clamp(200.0, 560.0))
         .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-16.0, -40.0))
         .show(ctx, |ui| {
-        for line in [
-            "1. Briefing: the round's injects are out. Read them to the room and use the questions.",
-            "2. Begin deliberation (N): seats stage actions; the clock runs.",
-            "3. Hot seat: pick a seat at the top right (or press 1–9). A privacy screen hides it until its team clicks.",
-            "4. Close and resolve (N): actions take effect; outcomes go to each seat's inbox.",
-            "5. Debrief the round with the questions, annotate, adjust tensions if the room's play calls for it.",
-            "6. Open the next round (N). After the last round, end the exercise for the debrief and report.",
-            "Board (B) shows a projector view. Space pauses. Everything is journaled as it happens.",
-        ] {
-            ui.label(line);
-        }
-        if button(ui, "Close help") {
-            st.show_help = false;
-        }
-    });
+            egui::ScrollArea::vertical()
+                .max_height((screen.height() - 160.0).max(80.0))
+                .show(ui, |ui| {
+                    for line in [
+                        "1. Briefing: the round's injects are out. Read them to the room and use the questions.",
+                        "2. Begin deliberation (N): seats stage actions; the clock runs.",
+                        "3. Hot seat: pick a seat at the top right (or press 1–9). A privacy screen hides it until its team clicks.",
+                        "4. Close and resolve (N): actions take effect; outcomes go to each seat's inbox.",
+                        "5. Debrief the round with the questions, annotate, adjust tensions if the room's play calls for it.",
+                        "6. Open the next round (N). After the last round, end the exercise for the debrief and report.",
+                        "Board (B) shows a projector view. Space pauses. Everything is journaled as it happens.",
+                    ] {
+                        ui.label(line);
+                    }
+                });
+            if button(ui, "Close help") {
+                st.show_help = false;
+            }
+        });
 }

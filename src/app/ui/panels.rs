@@ -93,11 +93,7 @@ pub fn facts(ui: &mut Ui, n: &Narrator, view: &SeatView) {
                 ui.label("•");
                 ui.label(n.fact(k.fact));
             });
-            let holders: Vec<String> = k
-                .holders
-                .iter()
-                .map(|b| short_body(n, scenario, *b))
-                .collect();
+            let holders: Vec<String> = k.holders.iter().map(|b| n.body(*b)).collect();
             let partial = bodies_total.is_some_and(|t| k.holders.len() < t)
                 && matches!(view.seat, Seat::State(_));
             let text = format!("   known to: {}", holders.join(", "));
@@ -110,15 +106,6 @@ pub fn facts(ui: &mut Ui, n: &Narrator, view: &SeatView) {
             }
         }
         ui.add_space(4.0);
-    }
-}
-
-fn short_body(n: &Narrator, scenario: &Scenario, b: BodyId) -> String {
-    let name = n.body(b);
-    if name.chars().count() <= 18 {
-        name
-    } else {
-        scenario.body(b).kind.label().to_owned()
     }
 }
 
@@ -455,11 +442,7 @@ pub fn staged(ui: &mut Ui, n: &Narrator, view: &SeatView, out: &mut Vec<Intent>)
                 s.action.kind().measure().map(|m| m.label()).unwrap_or("—"),
                 measure_color(s.action.kind().measure()),
             );
-            ui.label(format!(
-                "{} — {}",
-                short_body(n, scenario, s.actor),
-                n.action(&s.action)
-            ));
+            ui.label(format!("{} — {}", n.body(s.actor), n.action(&s.action)));
             if s.seat == view.seat && button(ui, format!("Withdraw “{}”", s.action.kind().label()))
             {
                 out.push(Intent::Command(
@@ -529,7 +512,7 @@ pub fn messages(ui: &mut Ui, n: &Narrator, view: &SeatView) {
             }
         });
         if let Some(text) = text {
-            ui.label(RichText::new(format!("“{text}”")).italics());
+            ui.label(RichText::new(cbm_ttx_core::narrate::Quoted(text).to_string()).italics());
         }
         if let Payload::Share { facts, .. } = &m.message.payload
             && !m.incoming

@@ -98,7 +98,7 @@ pub fn show(
                         v.round,
                         v.scenario().round_count(),
                         title,
-                        v.phase.label()
+                        cbm_ttx_core::narrate::Narrator::new(v, c.lang).phase_of(v)
                     ))
                     .size(16.0),
                 );

@@ -175,7 +175,7 @@ pub fn show(ctx: &egui::Context, lib: &Library, ui_state: &mut PickerState) -> V
                     let (title, detail) = journal_label(lib, j);
                     ui.label(RichText::new(&title).strong());
                     ui.label(muted(&detail));
-                    if button(ui, format!("Resume “{title}” of {}", started(j))) {
+                    if button(ui, format!("Resume {} of {}", cbm_ttx_core::narrate::Quoted(title), started(j))) {
                         intents.push(Intent::Resume(j.path.clone()));
                     }
                 }
@@ -190,7 +190,7 @@ pub fn show(ctx: &egui::Context, lib: &Library, ui_state: &mut PickerState) -> V
                     let (title, detail) = journal_label(lib, j);
                     ui.label(RichText::new(&title).strong());
                     ui.label(muted(&detail));
-                    if button(ui, format!("Replay “{title}” of {}", started(j))) {
+                    if button(ui, format!("Replay {} of {}", cbm_ttx_core::narrate::Quoted(title), started(j))) {
                         intents.push(Intent::Replay(j.path.clone()));
                     }
                 }

@@ -398,6 +398,10 @@ impl SeatView {
             EventKind::DeliberationBegun { seconds } => {
                 self.phase = Phase::Deliberation;
                 self.deliberation_seconds = *seconds;
+                // As the situation does: in Sequential order the first State begins.
+                if self.scenario.turn_order == crate::scenario::TurnOrder::Sequential {
+                    self.turn = self.scenario.state_ids().next();
+                }
             }
             EventKind::ActionSubmitted {
                 id,

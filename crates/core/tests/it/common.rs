@@ -32,6 +32,20 @@ pub fn cascade() -> Arc<Scenario> {
     Arc::new(compile(CASCADE))
 }
 
+/// A scenario's text with `turn_order: Sequential` (States act one after another).
+pub fn sequential(src: &str) -> Arc<Scenario> {
+    let tweaked = src.replacen(
+        "actions_per_round: 3,",
+        "actions_per_round: 3,\n    turn_order: Sequential,",
+        1,
+    );
+    assert_ne!(
+        tweaked, src,
+        "no actions_per_round: 3 to put the turn order after"
+    );
+    Arc::new(compile(&tweaked))
+}
+
 pub fn state(s: &Scenario, id: &str) -> StateId {
     s.state_by_id(id).unwrap_or_else(|| panic!("no state {id}"))
 }

@@ -69,7 +69,13 @@ fn candidates(s: &Scenario, g: &Game, seat: Seat, rng: &mut TestRng, n: usize) -
 fn a_seats_own_checks_agree_with_the_engine_on_every_candidate() {
     let mut rng = TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha);
     let mut compared = 0usize;
-    for s in [cascade(), tutorial()] {
+    // Both turn orders: in Sequential order whose turn it is decides most checks.
+    for s in [
+        cascade(),
+        tutorial(),
+        sequential(CASCADE),
+        sequential(TUTORIAL),
+    ] {
         let public = Arc::new(disclose::public(&s));
         let seats: Vec<Seat> = Seat::all_player_seats(&s);
         for policy in Policy::ALL {
@@ -241,8 +247,8 @@ proptest! {
     /// A seat's view built from what it received equals the host's view of it: the
     /// same knowledge whichever side folds it.
     #[test]
-    fn a_clients_view_equals_the_hosts(seed in 0u64..1000, policy in 0usize..4) {
-        let s = cascade();
+    fn a_clients_view_equals_the_hosts(seed in 0u64..1000, policy in 0usize..4, seq in any::<bool>()) {
+        let s = if seq { sequential(CASCADE) } else { cascade() };
         let g = batch::play(s.clone(), seed, Policy::ALL[policy]);
         let public = Arc::new(disclose::public(&s));
         for seat in Seat::all_player_seats(&s) {
@@ -252,6 +258,39 @@ proptest! {
                 client.observe(e, disclose::disclose(&s, seat, e));
             }
             prop_assert_eq!(&host, &client);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// What every seat may see of the situation (round, phase, pause, whose turn it is,
+    /// who is ready, the clock length, who sits where, tension) is, after every event,
+    /// what the situation says: a seat's screen never shows another state of play than
+    /// the engine judges it by.
+    #[test]
+    fn every_view_agrees_with_the_situation_on_what_is_public(
+        seed in 0u64..1000, policy in 0usize..4, seq in any::<bool>(), small in any::<bool>()
+    ) {
+        let src = if small { TUTORIAL } else { CASCADE };
+        let s = if seq { sequential(src) } else { Arc::new(compile(src)) };
+        let g = batch::play(s.clone(), seed, Policy::ALL[policy]);
+        let public = Arc::new(disclose::public(&s));
+        let seats: Vec<Seat> = Seat::all_player_seats(&s).into_iter().chain([Seat::Observer]).collect();
+        let mut views: Vec<SeatView> = seats.iter().map(|x| SeatView::new(public.clone(), *x)).collect();
+        let mut st = cbm_ttx_core::engine::Situation::new(&s, seed);
+        for e in g.events() {
+            cbm_ttx_core::engine::apply(&mut st, &s, e);
+            for v in &mut views {
+                v.observe_from(&s, e);
+                let st = &st;
+                prop_assert_eq!(v.round, st.round(), "{:?} after {:?}", v.seat, e.kind);
+                prop_assert_eq!(v.phase, st.phase(), "{:?} after {:?}", v.seat, e.kind);
+                prop_assert_eq!(v.paused, st.paused());
+                prop_assert_eq!(v.turn, st.turn(), "{:?} after {:?}", v.seat, e.kind);
+                prop_assert_eq!(&v.ready, st.ready());
+                prop_assert_eq!(&v.seats, st.seats());
+            }
         }
     }
 }
