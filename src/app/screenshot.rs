@@ -163,6 +163,7 @@ pub fn demo_replay(
                     },
                 )],
                 torn: None,
+                tip: String::new(),
             };
             super::intent::Replay {
                 scenario,

@@ -35,9 +35,10 @@ pub struct Args {
     /// No window: run the exercise automatically and log to stdout.
     #[arg(long)]
     pub headless: bool,
-    /// With --headless: start once this many seats are claimed.
-    #[arg(long, default_value_t = 1)]
-    pub players: usize,
+    /// With --headless: start once this many seats are claimed (default 1; a resumed
+    /// host keeps the number it was started with).
+    #[arg(long)]
+    pub players: Option<usize>,
     /// Deliberation clock in seconds (default: the scenario's; 0 = no clock).
     #[arg(long)]
     pub round_seconds: Option<u32>,
@@ -58,7 +59,7 @@ pub struct Args {
     #[arg(long)]
     pub no_web: bool,
     /// The address participants' browsers use, when it is not this machine's: behind
-    /// a TLS-terminating reverse proxy, e.g. https://ttx.example.org (shown and put
+    /// a TLS-terminating reverse proxy, e.g. <https://ttx.example.org> (shown and put
     /// in the QR code).
     #[arg(long)]
     pub web_url: Option<String>,
@@ -88,19 +89,14 @@ pub fn run(args: &Args) -> i32 {
         });
     }
     let opts = args.options();
-    let session = match host_session(&opts, &storage::data_dir()) {
-        Ok(s) => s,
-        Err(e) => {
-            crate::errln!("host: {e}");
-            return 1;
-        }
-    };
     let mut app = App::new();
     app.add_plugins((
         MinimalPlugins.set(ScheduleRunnerPlugin::run_loop(Duration::from_millis(5))),
         StatesPlugin,
         bevy::log::LogPlugin {
-            filter: "warn,cbm_ttx=info".into(),
+            // renetcode logs every undecodable datagram as an error (a flood is
+            // thousands of lines); the host counts and summarises what reaches it.
+            filter: "warn,cbm_ttx=info,renetcode=off".into(),
             ..default()
         },
         NetProtocolPlugin,
@@ -112,31 +108,11 @@ pub fn run(args: &Args) -> i32 {
     ));
     app.finish();
     app.cleanup();
-    let port = match transport::start_server(app.world_mut(), opts.bind) {
-        Ok(p) => p,
-        Err(e) => {
-            crate::errln!("host: cannot listen on UDP {}: {e}", opts.bind);
-            return 1;
-        }
-    };
-    let seats = match (&opts.resume, session.journal_path()) {
-        (Some(_), Some(j)) => SeatRegistry::resume(j),
-        _ => SeatRegistry::new(opts.code.clone(), session.journal_path()),
-    };
-    let seats = match seats {
-        Ok(s) => s,
-        Err(e) => {
-            crate::errln!("host: {e}");
-            return 1;
-        }
-    };
-    app.insert_resource(seats);
-    let web = match opts.web_port {
-        Some(p) => match crate::web::start(app.world_mut(), &WebOptions::for_host(&opts, p)) {
-            Ok(_) => app
-                .world()
-                .get_resource::<WebHost>()
-                .map(|w| w.join().clone()),
+    // Everything that can refuse comes before the journal is touched: a resume that
+    // stops here (unreadable side file, ports in use) leaves the journal as it was.
+    let resumed = match &opts.resume {
+        Some(j) => match SeatRegistry::resume(j) {
+            Ok(r) => Some(r),
             Err(e) => {
                 crate::errln!("host: {e}");
                 return 1;
@@ -144,13 +120,82 @@ pub fn run(args: &Args) -> i32 {
         },
         None => None,
     };
+    let port = match transport::start_server(app.world_mut(), opts.bind) {
+        Ok(p) => p,
+        Err(e) => {
+            crate::errln!("host: cannot listen on UDP {}: {e}", opts.bind);
+            return 1;
+        }
+    };
+    let web_started = |app: &mut App| -> Result<Option<JoinInfo>, String> {
+        match opts.web_port {
+            Some(p) => {
+                crate::web::start(app.world_mut(), &WebOptions::for_host(&opts, p)).map(|_| {
+                    app.world()
+                        .get_resource::<WebHost>()
+                        .map(|w| w.join().clone())
+                })
+            }
+            None => Ok(None),
+        }
+    };
+    let (session, web) = match resumed {
+        Some(seats) => {
+            app.insert_resource(seats);
+            let web = match web_started(&mut app) {
+                Ok(w) => w,
+                Err(e) => {
+                    crate::errln!("host: {e}");
+                    return 1;
+                }
+            };
+            match host_session(&opts, &storage::data_dir()) {
+                Ok(s) => (s, web),
+                Err(e) => {
+                    crate::errln!("host: {e}");
+                    return 1;
+                }
+            }
+        }
+        None => {
+            let session = match host_session(&opts, &storage::data_dir()) {
+                Ok(s) => s,
+                Err(e) => {
+                    crate::errln!("host: {e}");
+                    return 1;
+                }
+            };
+            match SeatRegistry::new(opts.code.clone(), session.journal_path()) {
+                Ok(seats) => {
+                    app.insert_resource(seats);
+                }
+                Err(e) => {
+                    crate::errln!("host: {e}");
+                    return 1;
+                }
+            }
+            match web_started(&mut app) {
+                Ok(w) => (session, w),
+                Err(e) => {
+                    crate::errln!("host: {e}");
+                    return 1;
+                }
+            }
+        }
+    };
+    let players = {
+        let mut seats = app.world_mut().resource_mut::<SeatRegistry>();
+        let n = args.players.or(seats.players()).unwrap_or(1);
+        seats.set_players(n);
+        n
+    };
     announce(
         &session,
         app.world().resource::<SeatRegistry>(),
         port,
         web.as_ref(),
     );
-    let mut director = Director::new(args.players);
+    let mut director = Director::new(players);
     if opts.resume.is_some() {
         director.rejoin = Duration::from_secs(args.rejoin_seconds);
     }

@@ -78,6 +78,14 @@ pub fn run(args: &Args) -> i32 {
             return 1;
         }
     };
+    // The whole record must replay, not only the part before the round: damage after
+    // it is still damage, and is named with its line.
+    if let Some(l) = &record
+        && let Err(e) = l.replay(std::sync::Arc::new(scenario.clone()))
+    {
+        crate::errln!("simulate: {e}");
+        return 1;
+    }
     let start = match (&record, args.round) {
         (Some(l), Some(round)) => {
             let recorded = l.events();

@@ -84,6 +84,9 @@ struct HostFile {
     code: String,
     control_key: String,
     tokens: BTreeMap<String, String>,
+    /// How many seats a headless host waits for before it starts (kept for a resume).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    players: Option<usize>,
 }
 
 /// Where the host's side file of a journal is.
@@ -119,9 +122,25 @@ pub struct SeatRegistry {
     sent: BTreeMap<Conn, usize>,
     /// Connections whose seat control freed, not yet collected by their transport.
     freed: Vec<Conn>,
+    /// How many seats a headless host waits for before it starts; kept in the side
+    /// file so that a resumed host waits for as many (see [`SeatRegistry::set_players`]).
+    players: Option<usize>,
 }
 
 impl SeatRegistry {
+    /// The number of seats a headless host waits for, as last set (or resumed).
+    pub fn players(&self) -> Option<usize> {
+        self.players
+    }
+
+    /// Keep the number of seats a headless host waits for (saved in the side file).
+    pub fn set_players(&mut self, n: usize) {
+        if self.players != Some(n) {
+            self.players = Some(n);
+            self.save();
+        }
+    }
+
     /// For a new exercise journaled at `journal` (the side file sits beside it). A
     /// code given here is used; otherwise a random one is made.
     pub fn new(code: Option<String>, journal: Option<&Path>) -> Result<Self, HostError> {
@@ -133,7 +152,7 @@ impl SeatRegistry {
             None => super::random_code().map_err(HostError::Random)?,
         };
         let key = super::random_secret().map_err(HostError::Random)?;
-        let r = SeatRegistry::with(code, key, BTreeMap::new(), journal);
+        let r = SeatRegistry::with(code, key, BTreeMap::new(), None, journal);
         r.save();
         Ok(r)
     }
@@ -157,6 +176,7 @@ impl SeatRegistry {
             saved.code,
             saved.control_key,
             saved.tokens,
+            saved.players,
             Some(journal),
         ))
     }
@@ -165,6 +185,7 @@ impl SeatRegistry {
         code: String,
         control_key: String,
         tokens: BTreeMap<String, String>,
+        players: Option<usize>,
         journal: Option<&Path>,
     ) -> Self {
         SeatRegistry {
@@ -177,6 +198,7 @@ impl SeatRegistry {
             seen: 0,
             sent: BTreeMap::new(),
             freed: Vec::new(),
+            players,
         }
     }
 
@@ -186,6 +208,7 @@ impl SeatRegistry {
             code: self.code.clone(),
             control_key: self.control_key.clone(),
             tokens: self.tokens.clone(),
+            players: self.players,
         };
         if let Some(f) = &self.side_file
             && let Ok(b) = serde_json::to_vec_pretty(&file)

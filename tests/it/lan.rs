@@ -1139,8 +1139,11 @@ mod processes {
         assert!(status.success());
     }
 
+    /// A resume that is refused (damaged side file, UDP or web port in use) stops
+    /// before the journal is touched: its torn tail stays where it was, no setting is
+    /// appended, not a byte changes.
     #[test]
-    fn a_damaged_side_file_stops_host_resume_with_a_clear_message() {
+    fn a_refused_resume_leaves_the_journal_as_it_was() {
         let data = tempfile::tempdir().unwrap();
         let journal = data.path().join("j.jsonl");
         {
@@ -1148,26 +1151,70 @@ mod processes {
                 path: Some(journal.clone()),
                 ..Default::default()
             };
-            cbm_ttx_core::session::Session::start(crate::common::tutorial(), None, 1, rec).unwrap();
+            let mut s =
+                cbm_ttx_core::session::Session::start(crate::common::tutorial(), None, 1, rec)
+                    .unwrap();
+            s.command(
+                cbm_ttx_core::engine::Seat::Control,
+                cbm_ttx_core::engine::Command::Start,
+            )
+            .unwrap();
         }
-        std::fs::write(cbm_ttx::net::seats::side_file(&journal), b"{ torn").unwrap();
-        let port = free_port().to_string();
-        let h = spawn(
-            &[
+        // A torn last line, as a crash mid-write leaves it.
+        let mut bytes = std::fs::read(&journal).unwrap();
+        bytes.extend_from_slice(b"{\"sum\":\"0123");
+        std::fs::write(&journal, &bytes).unwrap();
+        let side = cbm_ttx::net::seats::side_file(&journal);
+        let resume = |port: u16, web: u16| {
+            let (port, web) = (port.to_string(), web.to_string());
+            let args = [
                 "host",
                 "--headless",
                 "--resume",
                 journal.to_str().unwrap(),
                 "--port",
                 &port,
-            ],
-            data.path(),
-        );
-        let (code, out, err) = wait(h, 20);
+                "--web-port",
+                &web,
+                "--round-seconds",
+                "60",
+            ];
+            wait(spawn(&args, data.path()), 20)
+        };
+        // The side file is damaged.
+        std::fs::write(&side, b"{ torn").unwrap();
+        let (code, out, err) = resume(free_port(), free_port());
         assert_eq!(code, 1, "{out}{err}");
         assert!(
             err.contains(".host.json") && err.contains("lock every participant out"),
             "{err}"
+        );
+        assert_eq!(
+            std::fs::read(&journal).unwrap(),
+            bytes,
+            "the journal changed"
+        );
+        assert!(!cbm_ttx_core::journal::side_path(&journal).exists());
+        // A good side file, but the UDP port is taken.
+        std::fs::write(&side, br#"{"code":"RES001","control_key":"k","tokens":{}}"#).unwrap();
+        let busy = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+        let (code, out, err) = resume(busy.local_addr().unwrap().port(), free_port());
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(err.contains("cannot listen on UDP"), "{err}");
+        assert_eq!(
+            std::fs::read(&journal).unwrap(),
+            bytes,
+            "the journal changed"
+        );
+        // The web port is taken.
+        let busy = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+        let (code, out, err) = resume(free_port(), busy.local_addr().unwrap().port());
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(err.contains("TCP"), "{err}");
+        assert_eq!(
+            std::fs::read(&journal).unwrap(),
+            bytes,
+            "the journal changed"
         );
     }
 }

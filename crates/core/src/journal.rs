@@ -10,8 +10,11 @@
 //! {"sum":"<16 hex digits>","batch":{"at":"2026-11-29T20:31:02.123Z","entry":{...}}}
 //! ```
 //!
-//! `sum` is the first 8 bytes of the BLAKE3 hash of the bytes after `"batch":` up to
-//! the line's final `}`. A batch holds *everything one command did*: the seat, the
+//! `sum` is the first 8 bytes of the BLAKE3 hash of the previous line's `sum` (for the
+//! first entry: the checksum of the header line) followed by the bytes after
+//! `"batch":` up to the line's final `}`. So each sum covers every line before it:
+//! an altered header, or a line removed, duplicated or moved, breaks the chain at
+//! the next entry. A batch holds *everything one command did*: the seat, the
 //! command and all its events, so a crash commits a command whole or not at all.
 //! `at` is the wall-clock time (UTC) it was recorded, outside the engine's
 //! deterministic content.
@@ -21,7 +24,8 @@
 //! A last line without its newline is a *torn* write (the power went mid-write): it
 //! is set aside in `<journal>.torn`, never silently lost. Any line with a newline
 //! whose checksum or content is wrong is *corruption*: the journal is refused with
-//! the file and line, and nothing is cut. On replay every command is executed again
+//! the file and line, and nothing is cut. So is a last line that holds a complete
+//! entry followed by stray bytes (a torn write is a prefix, never that). On replay every command is executed again
 //! and must give exactly the events recorded for it, so a foreign or altered record
 //! is refused with the line that gives it away.
 //!
@@ -287,6 +291,9 @@ pub struct Loaded {
     pub batches: Vec<(usize, Batch)>,
     /// A last line cut short of its newline that did not decode, if any.
     pub torn: Option<TornTail>,
+    /// The checksum the next entry chains from: the last complete entry's `sum`, or
+    /// the header line's checksum (empty for a version 1 journal, which has no chain).
+    pub tip: String,
 }
 
 impl Loaded {
@@ -542,6 +549,11 @@ pub fn read_from(path: &Path, mut reader: impl BufRead) -> Result<Loaded, Journa
         offset += n as u64;
     }
     let legacy = header.cbm_ttx_journal < 2;
+    let mut tip = if legacy {
+        String::new()
+    } else {
+        checksum(trim_newline(&first))
+    };
     let total = lines.len();
     let mut batches = Vec::with_capacity(total);
     let mut torn = None;
@@ -559,10 +571,23 @@ pub fn read_from(path: &Path, mut reader: impl BufRead) -> Result<Loaded, Journa
                 })
                 .map_err(|e| e.to_string())
         } else {
-            decode(body)
+            decode(body, &tip).map(|(b, sum)| {
+                tip = sum;
+                b
+            })
         };
         match parsed {
             Ok(b) => batches.push((line.number, b)),
+            // A complete entry with stray bytes after it is damage: a torn write is
+            // a prefix of a line, never more than one.
+            Err(_) if last && !line.newline && !legacy && complete_with_junk(body) => {
+                return Err(JournalError::Corrupt {
+                    path: shown,
+                    line: line.number,
+                    reason: "a complete entry followed by stray bytes (damage, not a torn write)"
+                        .into(),
+                });
+            }
             // Only a last line cut short of its newline is a torn write.
             Err(_) if last && !line.newline => {
                 torn = Some(TornTail {
@@ -585,7 +610,14 @@ pub fn read_from(path: &Path, mut reader: impl BufRead) -> Result<Loaded, Journa
         header,
         batches,
         torn,
+        tip,
     })
+}
+
+/// Does `line` start with a whole JSON value and go on after it?
+fn complete_with_junk(line: &[u8]) -> bool {
+    let mut values = serde_json::Deserializer::from_slice(line).into_iter::<serde_json::Value>();
+    matches!(values.next(), Some(Ok(_))) && values.byte_offset() < line.len()
 }
 
 const PREFIX: &[u8] = b"{\"sum\":\"";
@@ -600,22 +632,58 @@ fn checksum(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// One framed line (without its newline): `{"sum":"<16 hex>","batch":<JSON>}`, the
-/// sum being the first 8 bytes of the BLAKE3 hash of the batch's JSON.
-pub fn encode(batch: &Batch) -> Vec<u8> {
+/// The sum of an entry's JSON `body` chained from `prev` (the previous entry's sum,
+/// or the header line's [`header_link`]): 16 hex digits.
+fn chained(prev: &str, body: &[u8]) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(prev.as_bytes());
+    h.update(body);
+    h.finalize().as_bytes()[..SUM_HEX / 2]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Where a journal's chain starts: the checksum of its header line (without the
+/// newline), as written.
+pub fn header_link(header_line: &[u8]) -> String {
+    checksum(trim_newline(header_line))
+}
+
+/// One framed line (without its newline) chained from `prev`:
+/// `{"sum":"<16 hex>","batch":<JSON>}`. Returns the line and its sum (the next
+/// entry's `prev`).
+pub fn encode(batch: &Batch, prev: &str) -> (Vec<u8>, String) {
     let body = serde_json::to_vec(batch).expect("a batch always serialises");
+    let sum = chained(prev, &body);
     let mut out = Vec::with_capacity(body.len() + 48);
     out.extend_from_slice(PREFIX);
-    out.extend_from_slice(checksum(&body).as_bytes());
+    out.extend_from_slice(sum.as_bytes());
     out.extend_from_slice(MIDDLE);
     out.extend_from_slice(&body);
     out.push(b'}');
+    (out, sum)
+}
+
+/// A whole version-2 journal: the header line, then each batch chained from it.
+pub fn frame(header: &Header, batches: &[Batch]) -> Vec<u8> {
+    let mut out = serde_json::to_vec(header).expect("a header always serialises");
+    let mut tip = header_link(&out);
+    out.push(b'\n');
+    for b in batches {
+        let (line, sum) = encode(b, &tip);
+        out.extend(line);
+        out.push(b'\n');
+        tip = sum;
+    }
     out
 }
 
-/// Check a framed line's checksum and read its batch. `line` has no newline. Errors,
-/// in words: not a framed entry, checksum mismatch, or unreadable JSON.
-pub fn decode(line: &[u8]) -> Result<Batch, String> {
+/// Check a framed line's checksum, chained from `prev`, and read its batch; returns
+/// it with the line's sum. `line` has no newline. Errors, in words: not a framed
+/// entry, checksum mismatch (this line altered, or a line before it altered,
+/// removed, duplicated or moved), or unreadable JSON.
+pub fn decode(line: &[u8], prev: &str) -> Result<(Batch, String), String> {
     let head = PREFIX.len() + SUM_HEX + MIDDLE.len();
     if line.len() < head + 1
         || !line.starts_with(PREFIX)
@@ -626,10 +694,16 @@ pub fn decode(line: &[u8]) -> Result<Batch, String> {
     }
     let sum = &line[PREFIX.len()..PREFIX.len() + SUM_HEX];
     let body = &line[head..line.len() - 1];
-    if checksum(body).as_bytes() != sum {
-        return Err("checksum mismatch: the line was altered or damaged".into());
+    let expected = chained(prev, body);
+    if expected.as_bytes() != sum {
+        return Err(
+            "checksum mismatch: this line was altered, or the header or a line before it was altered, removed, duplicated or moved (each checksum covers every line before it)"
+                .into(),
+        );
     }
-    serde_json::from_slice(body).map_err(|e| format!("unreadable entry: {e}"))
+    serde_json::from_slice(body)
+        .map(|b| (b, expected))
+        .map_err(|e| format!("unreadable entry: {e}"))
 }
 
 fn trim_newline(b: &[u8]) -> &[u8] {
@@ -660,6 +734,8 @@ pub struct Writer {
     len: u64,
     /// Set when a failed write could not be undone: nothing more is written.
     broken: Option<String>,
+    /// The sum the next entry chains from.
+    tip: String,
 }
 
 impl Writer {
@@ -681,6 +757,7 @@ impl Writer {
             )));
         }
         let mut line = serde_json::to_vec(header).expect("a header always serialises");
+        let tip = header_link(&line);
         line.push(b'\n');
         write_atomic(path, &line)?;
         let file = OpenOptions::new()
@@ -694,6 +771,7 @@ impl Writer {
             unsynced: false,
             len: line.len() as u64,
             broken: None,
+            tip,
         })
     }
 
@@ -710,11 +788,14 @@ impl Writer {
         durability: Durability,
     ) -> Result<Writer, JournalError> {
         let path = &loaded.path;
-        if loaded.header.cbm_ttx_journal < 2 {
-            migrate(loaded, game.events())?;
-        } else if let Some(t) = &loaded.torn {
-            set_aside(path, t)?;
-        }
+        let tip = if loaded.header.cbm_ttx_journal < 2 {
+            migrate(loaded, game.events())?
+        } else {
+            if let Some(t) = &loaded.torn {
+                set_aside(path, t)?;
+            }
+            loaded.tip.clone()
+        };
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -740,6 +821,7 @@ impl Writer {
             unsynced: false,
             len,
             broken: None,
+            tip,
         })
     }
 
@@ -760,7 +842,7 @@ impl Writer {
                 reason: reason.clone(),
             });
         }
-        let mut line = encode(batch);
+        let (mut line, sum) = encode(batch, &self.tip);
         line.push(b'\n');
         let written = self
             .file
@@ -774,6 +856,7 @@ impl Writer {
             Ok(()) => {
                 self.len += line.len() as u64;
                 self.unsynced = self.durability == Durability::Grouped;
+                self.tip = sum;
                 Ok(())
             }
             Err(e) => {
@@ -822,7 +905,9 @@ fn set_aside(path: &Path, t: &TornTail) -> Result<(), JournalError> {
 /// Rewrite a version 1 journal as version 2 with the events that replayed, keeping
 /// the original as `<journal>.v1` and anything left out (a torn line, the events of
 /// an unfinished command) in `<journal>.torn`.
-fn migrate(loaded: &Loaded, events: &[Event]) -> Result<(), JournalError> {
+/// Rewrite a version 1 journal as version 2 (keeping the original as `.v1`); returns
+/// the chain's tip.
+fn migrate(loaded: &Loaded, events: &[Event]) -> Result<String, JournalError> {
     let path = &loaded.path;
     let mut aside = Vec::new();
     for e in loaded.events().iter().skip(events.len()) {
@@ -838,22 +923,29 @@ fn migrate(loaded: &Loaded, events: &[Event]) -> Result<(), JournalError> {
     }
     let mut header = loaded.header.clone();
     header.cbm_ttx_journal = FORMAT;
-    let mut out = serde_json::to_vec(&header).expect("a header always serialises");
-    out.push(b'\n');
-    for chunk in events.chunks(MIGRATION_CHUNK) {
-        out.extend(encode(&Batch {
+    let batches: Vec<Batch> = events
+        .chunks(MIGRATION_CHUNK)
+        .map(|chunk| Batch {
             at: None,
             entry: Entry::Events {
                 events: chunk.to_vec(),
             },
-        }));
-        out.push(b'\n');
-    }
+        })
+        .collect();
+    let out = frame(&header, &batches);
     let mut backup = path.as_os_str().to_owned();
     backup.push(".v1");
     let backup = PathBuf::from(backup);
     std::fs::copy(path, &backup).map_err(io(&backup))?;
-    write_atomic(path, &out)
+    write_atomic(path, &out)?;
+    // The chain's tip: the last entry's sum (or the header's, with no entries).
+    let text = out.strip_suffix(b"\n").unwrap_or(&out);
+    let last = text.rsplit(|b| *b == b'\n').next().unwrap_or(text);
+    Ok(if batches.is_empty() {
+        header_link(last)
+    } else {
+        String::from_utf8_lossy(&last[PREFIX.len()..PREFIX.len() + SUM_HEX]).into_owned()
+    })
 }
 
 /// The beginning of `loaded` up to the start of `round`, replayed: the header a fork
@@ -920,6 +1012,7 @@ pub fn cut(
             .map(|(i, b)| (i + 2, b))
             .collect(),
         torn: None,
+        tip: String::new(),
     };
     let game = sub.replay(scenario)?;
     Ok((header, kept, game))
@@ -935,16 +1028,14 @@ pub fn side_path(path: &Path) -> PathBuf {
 /// The whole journal as bytes, for a game held in memory (tests, simulate): one
 /// event-only entry per event, no times.
 pub fn to_bytes(header: &Header, events: &[Event]) -> Vec<u8> {
-    let mut out = serde_json::to_vec(header).expect("a header always serialises");
-    out.push(b'\n');
-    for e in events {
-        out.extend(encode(&Batch {
+    let batches: Vec<Batch> = events
+        .iter()
+        .map(|e| Batch {
             at: None,
             entry: Entry::Events {
                 events: vec![e.clone()],
             },
-        }));
-        out.push(b'\n');
-    }
-    out
+        })
+        .collect();
+    frame(header, &batches)
 }

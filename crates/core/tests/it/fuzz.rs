@@ -289,7 +289,7 @@ fn a_huge_id_is_quoted_briefly() {
 }
 
 /// A real game's journal, to damage.
-fn real_journal() -> (std::sync::Arc<cbm_ttx_core::scenario::Scenario>, Vec<u8>) {
+pub fn real_journal() -> (std::sync::Arc<cbm_ttx_core::scenario::Scenario>, Vec<u8>) {
     use cbm_ttx_core::engine::{Command, Seat};
     use cbm_ttx_core::session::{Recording, Session};
     let s = crate::common::tutorial();
@@ -334,10 +334,18 @@ proptest! {
     fn damaged_entries_under_a_valid_header_never_panic_replay_or_report(
         edits in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..6, any::<u32>()), 1..5)
     ) {
-        use cbm_ttx_core::journal::{decode, encode};
+        use cbm_ttx_core::journal::{Batch, Header, frame};
         let (s, bytes) = real_journal();
         let text = String::from_utf8(bytes).unwrap();
         let mut lines: Vec<String> = text.lines().map(String::from).collect();
+        let header: Header = serde_json::from_str(&lines[0]).unwrap();
+        // Each entry's batch (its frame stripped): altered ones are framed again below,
+        // with the chain recomputed, so only replay can tell.
+        let batch_of = |l: &str| -> Option<Batch> {
+            let v: serde_json::Value = serde_json::from_str(l).ok()?;
+            serde_json::from_value(v.get("batch")?.clone()).ok()
+        };
+        let mut reframe = false;
         for (at, how, n) in edits {
             if lines.len() < 3 {
                 break;
@@ -350,7 +358,7 @@ proptest! {
                 _ => {
                     // Alter one number inside the entry and frame it again, so the
                     // checksum holds and only replay can tell.
-                    let Ok(batch) = decode(lines[i].as_bytes()) else { continue };
+                    let Some(batch) = batch_of(&lines[i]) else { continue };
                     let mut json = serde_json::to_value(&batch).unwrap();
                     let mut numbers = Vec::new();
                     collect_numbers(&mut json, &mut numbers);
@@ -361,13 +369,20 @@ proptest! {
                         4 => u64::from(n),
                         _ => 250,
                     });
-                    let Ok(altered) = serde_json::from_value(json) else { continue };
-                    lines[i] = String::from_utf8(encode(&altered)).unwrap();
+                    let Ok(altered) = serde_json::from_value::<Batch>(json) else { continue };
+                    lines[i] = serde_json::to_string(&serde_json::json!({"batch": altered})).unwrap();
+                    reframe = true;
                 }
             }
         }
-        let damaged = lines.join("\n") + "\n";
-        read_replay_report(&s, damaged.as_bytes());
+        let damaged = if reframe {
+            // Everything re-framed with a valid chain: only replay can tell.
+            let batches: Vec<Batch> = lines[1..].iter().filter_map(|l| batch_of(l)).collect();
+            frame(&header, &batches)
+        } else {
+            (lines.join("\n") + "\n").into_bytes()
+        };
+        read_replay_report(&s, &damaged);
     }
 
     /// Arbitrary entries under a valid header.

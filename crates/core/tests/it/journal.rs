@@ -216,13 +216,8 @@ fn foreign_and_impossible_records_are_refused_with_the_line_that_gives_them_away
         events.pop();
     }
     let line = *line;
-    let mut w = std::fs::read(&p2).unwrap();
-    w.truncate(w.iter().position(|b| *b == b'\n').unwrap() + 1);
-    for (_, b) in &batches {
-        w.extend(journal::encode(b));
-        w.push(b'\n');
-    }
-    std::fs::write(&p2, w).unwrap();
+    let batches: Vec<journal::Batch> = batches.into_iter().map(|(_, b)| b).collect();
+    std::fs::write(&p2, journal::frame(&loaded.header, &batches)).unwrap();
     let err = journal::read(&p2).unwrap().replay(s).err().unwrap();
     assert!(
         matches!(&err, JournalError::Replay { line: l, .. } if *l == line),
@@ -374,4 +369,82 @@ fn journals_of_the_previous_release_replay_exactly_report_and_resume() {
         assert_eq!(again.events().len(), game.events().len() + 1);
     }
     assert_eq!(seen, 6);
+}
+
+mod structure {
+    //! Damage that keeps every line intact: an altered header, a line removed,
+    //! duplicated or moved, a complete last line with stray bytes after it. Each
+    //! checksum covers every line before it, so each is refused with the line where
+    //! the chain breaks — never read as a shorter, reordered or reseeded record.
+    //! (Removing the *last* complete line leaves a journal that ends one command
+    //! earlier; nothing inside the file can tell.)
+    use super::*;
+    use proptest::prelude::*;
+
+    fn corrupt_at(bytes: &[u8]) -> Option<usize> {
+        match journal::read_from(std::path::Path::new("j.jsonl"), bytes) {
+            Err(JournalError::Corrupt { line, .. }) => Some(line),
+            _ => None,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #[test]
+        fn lines_removed_duplicated_or_moved_are_refused(
+            how in 0u8..3, i in any::<prop::sample::Index>(), j in any::<prop::sample::Index>()
+        ) {
+            let (_, bytes) = crate::fuzz::real_journal();
+            let text = String::from_utf8(bytes).unwrap();
+            let mut lines: Vec<&str> = text.lines().collect();
+            let n = lines.len();
+            prop_assume!(n > 4);
+            // Entries are lines 1..n (0 is the header); the last is left alone by removal.
+            let a = 1 + i.index(n - 2);
+            match how {
+                0 => { lines.remove(a); }
+                1 => { let l = lines[a]; lines.insert(a, l); }
+                _ => {
+                    let b = 1 + j.index(n - 1);
+                    prop_assume!(lines[a] != lines[b]);
+                    lines.swap(a, b);
+                }
+            }
+            let damaged = lines.join("\n") + "\n";
+            prop_assert!(corrupt_at(damaged.as_bytes()).is_some(), "edit {how} at line {} accepted", a + 1);
+        }
+
+        #[test]
+        fn an_altered_header_is_refused(seed in any::<u64>(), rules in 0u32..9) {
+            let (_, bytes) = crate::fuzz::real_journal();
+            let end = bytes.iter().position(|b| *b == b'\n').unwrap();
+            let mut header: Header = serde_json::from_slice(&bytes[..end]).unwrap();
+            prop_assume!(header.seed != seed || header.rules != rules);
+            header.seed = seed;
+            header.rules = rules;
+            let mut damaged = serde_json::to_vec(&header).unwrap();
+            damaged.extend_from_slice(&bytes[end..]);
+            prop_assert_eq!(corrupt_at(&damaged), Some(2));
+        }
+    }
+
+    #[test]
+    fn a_complete_last_line_with_stray_bytes_is_damage_not_a_torn_write() {
+        let (_, bytes) = crate::fuzz::real_journal();
+        for junk in [&b"X"[..], b"}", b" garbage", b"{\"sum\":"] {
+            let mut damaged = bytes[..bytes.len() - 1].to_vec();
+            damaged.extend_from_slice(junk);
+            let lines = bytes.iter().filter(|b| **b == b'\n').count();
+            assert_eq!(
+                corrupt_at(&damaged),
+                Some(lines),
+                "{:?}",
+                String::from_utf8_lossy(junk)
+            );
+        }
+        // A prefix of the last line is still a torn write, set aside on resume.
+        let cut = &bytes[..bytes.len() - 20];
+        let loaded = journal::read_from(std::path::Path::new("j.jsonl"), cut).unwrap();
+        assert!(loaded.torn.is_some());
+    }
 }
