@@ -22,8 +22,7 @@ pub fn esc_into(out: &mut String, s: &str) {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\n' | '\t' => out.push(c),
-            c if c.is_control() => out.push('\u{FFFD}'),
-            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => out.push('\u{FFFD}'),
+            c if super::is_deceptive(c) => out.push('\u{FFFD}'),
             _ => out.push(c),
         }
     }

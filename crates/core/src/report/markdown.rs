@@ -7,10 +7,15 @@
 use super::{Block, Doc};
 
 /// Text on one line: line breaks and other control characters become spaces, runs of
-/// white space one space, with none at either end.
+/// white space one space, with none at either end; bidirectional overrides and
+/// isolates (see [`super::is_deceptive`]) become U+FFFD, as in the HTML report.
 pub fn one_line(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| match c {
+            c if c.is_control() => ' ',
+            c if super::is_deceptive(c) => '\u{FFFD}',
+            c => c,
+        })
         .collect::<String>()
         .split_whitespace()
         .collect::<Vec<_>>()

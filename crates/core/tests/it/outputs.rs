@@ -147,6 +147,8 @@ fn text_strategy() -> impl Strategy<Value = String> {
         Just("1. one\n    code\n> quote".to_owned()),
         Just("[link](javascript:alert(1)) ![i](x) <http://x> &amp; &#60;".to_owned()),
         Just("```\nfence".to_owned()),
+        // Trojan Source: an override that reorders what a reader sees, and an isolate.
+        "[a-z \u{202A}-\u{202E}\u{2066}-\u{2069}\u{0}\u{7}\u{1b}\u{85}]{0,20}",
     ]
 }
 
@@ -313,6 +315,20 @@ proptest! {
             }).collect(),
         };
         prop_assert_eq!(tags(&report::html::render(&doc)), tags(&report::html::render(&plain)));
+    }
+
+    #[test]
+    fn no_report_carries_a_control_or_reordering_character(
+        title in text_strategy(),
+        blocks in proptest::collection::vec(block_strategy(), 1..8),
+    ) {
+        let doc = Doc { title, blocks };
+        let (md, _) = markdown::render(&doc);
+        let html = report::html::render(&doc);
+        for (name, text) in [("report.md", &md), ("report.html", &html)] {
+            let bad = text.chars().find(|&c| report::is_deceptive(c) && !matches!(c, '\n' | '\t'));
+            prop_assert!(bad.is_none(), "{} carries {:?}:\n{}", name, bad, text);
+        }
     }
 }
 
