@@ -180,7 +180,8 @@ pub struct Counters {
     /// site or origin (`Origin`, `Sec-Fetch-Site`).
     pub cross_site: AtomicU64,
     /// Requests whose body did not arrive within [`BODY_WITHIN`] (answered 408), and
-    /// connections that sent no complete head within the head deadline (closed).
+    /// connections that sent no complete first request head within 10 s (closed;
+    /// idle keep-alive connections closed after a request are not counted).
     pub timed_out: AtomicU64,
     /// Requests seen (each counted once, whatever the answer).
     pub requests: AtomicU64,
@@ -466,7 +467,12 @@ async fn connection(
 ) {
     use tokio_util::compat::FuturesAsyncReadCompatExt;
     let io = hyper_util::rt::TokioIo::new(stream.compat());
+    // Whether a request head arrived (after one, a head timeout is an idle keep-alive
+    // connection closing, not a slow client).
+    let served = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = served.clone();
     let service = tower::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+        seen.store(true, Ordering::Relaxed);
         req.extensions_mut().insert(Peer(peer));
         req.extensions_mut().insert(Arrived(Instant::now()));
         let app = app.clone();
@@ -483,8 +489,9 @@ async fn connection(
         .serve_connection(io, hyper_util::service::TowerToHyperService::new(service))
         .await
         && e.is_timeout()
+        && !served.load(Ordering::Relaxed)
     {
-        // No complete request head within HEAD_WITHIN.
+        // No complete first request head within HEAD_WITHIN.
         counters.timed_out.fetch_add(1, Ordering::Relaxed);
     }
 }

@@ -939,6 +939,15 @@ fn slow_body(addr: SocketAddr) -> TcpStream {
 fn a_body_sent_too_slowly_is_cut_off_within_the_deadline() {
     let dir = tempfile::tempdir().unwrap();
     let h = Host::start(tutorial(), &dir.path().join("j.jsonl"), 9, false);
+    // Meanwhile: a head that never ends (a timeout), and a keep-alive connection idle
+    // after its request (closed after a while, but not a slow client).
+    let mut slow_head = TcpStream::connect(h.addr).unwrap();
+    slow_head
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let mut idle = TcpStream::connect(h.addr).unwrap();
+    idle.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
     let mut s = slow_body(h.addr);
     s.set_read_timeout(Some(Duration::from_millis(200)))
         .unwrap();
@@ -971,8 +980,17 @@ fn a_body_sent_too_slowly_is_cut_off_within_the_deadline() {
     assert!(got.starts_with("HTTP/1.1 408"), "{got}");
     // Others were served meanwhile and still are.
     assert_eq!(Browser::new(h.addr).get("/").status, 200);
+    for (name, mut conn) in [("slow head", slow_head), ("idle", idle)] {
+        conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut rest = Vec::new();
+        let r = conn.read_to_end(&mut rest);
+        assert!(
+            r.is_ok() || r.is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset),
+            "{name}: still open"
+        );
+    }
     let c = h.finish().counters;
-    assert_eq!(c.timed_out, 1, "{c:?}");
+    assert_eq!(c.timed_out, 2, "the slow body and the slow head: {c:?}");
     assert_eq!(
         (c.cross_site, c.malformed, c.over_address_cap),
         (0, 0, 0),
