@@ -58,6 +58,9 @@ pub struct WebHost {
     join: JoinInfo,
     stats: Stats,
     logged: Stats,
+    /// Cross-site, too slow, over the total and the per-address connection cap, as
+    /// last logged.
+    logged_refusals: (u64, u64, u64, u64),
     last_summary: f64,
     /// Seat token → web connection number.
     conns: HashMap<String, u64>,
@@ -90,11 +93,7 @@ impl WebHost {
     /// Listen for browsers; the join address shown is built from `opts` and the
     /// registry's code.
     pub fn start(opts: &WebOptions, code: &str) -> std::io::Result<WebHost> {
-        let secure = opts
-            .public_url
-            .as_deref()
-            .is_some_and(|u| u.starts_with("https://"));
-        let (server, jobs) = super::server::start(opts.bind, secure)?;
+        let (server, jobs) = super::server::start(opts.bind, opts.public_url.as_deref())?;
         let port = server.addr.port();
         let join = super::join_info(opts, port, code);
         Ok(WebHost {
@@ -104,6 +103,7 @@ impl WebHost {
             join,
             stats: Stats::default(),
             logged: Stats::default(),
+            logged_refusals: (0, 0, 0, 0),
             last_summary: 0.0,
             conns: HashMap::new(),
             streams: Vec::new(),
@@ -136,6 +136,13 @@ impl WebHost {
             flooded: c.flooded.load(Relaxed),
             ..self.stats
         }
+    }
+
+    /// The HTTP side's own counters: requests, refusals by kind (malformed,
+    /// oversized, over the rate, cross-site, too slow, over a connection cap), and
+    /// the connections open now.
+    pub fn counters(&self) -> super::server::Tally {
+        self.server.counters.tally()
     }
 
     /// Live pages open now (seats and boards).
@@ -211,19 +218,24 @@ impl WebHost {
             crate::outln!("{line}");
         }
         crate::outln!(
-            "web: {:?}; {} live pages dropped for not keeping up",
+            "web: {:?}; {:?}; {} live pages dropped for not keeping up",
             self.stats(),
+            self.counters(),
             self.overflowed
         );
     }
 
     fn summarise(&mut self, now: f64) {
         let s = self.stats();
-        if now - self.last_summary >= 10.0 && s != self.logged {
+        let c = self.counters();
+        let refusals = (c.cross_site, c.timed_out, c.turned_away, c.over_address_cap);
+        if now - self.last_summary >= 10.0 && (s != self.logged || refusals != self.logged_refusals)
+        {
             self.last_summary = now;
             self.logged = s;
+            self.logged_refusals = refusals;
             info!(
-                "web: {} commands, {} refused; {} malformed, {} oversized, {} over the rate limit, {} unauthorised requests; {} turned away; {} live pages ({} dropped for not keeping up)",
+                "web: {} commands, {} refused; {} malformed, {} oversized, {} over the rate limit, {} unauthorised requests, {} wrong join codes or control keys, {} cross-site, {} too slow; connections: {} over the total cap, {} over the per-address cap; {} live pages ({} dropped for not keeping up)",
                 s.commands,
                 s.refused,
                 s.malformed,
@@ -231,6 +243,10 @@ impl WebHost {
                 s.flooded,
                 s.unauthorized,
                 s.denied,
+                c.cross_site,
+                c.timed_out,
+                c.turned_away,
+                c.over_address_cap,
                 self.streams.len(),
                 self.overflowed
             );
@@ -257,17 +273,23 @@ fn form_value<'a>(form: &'a [(String, String)], key: &str) -> Option<&'a str> {
     form.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
 }
 
-fn unauthorized(web: &mut WebHost) -> Reply {
+/// 401 for a browser without a seat; a token the host does not know (`presented`) is
+/// cleared, and no cookie is touched otherwise.
+fn unauthorized(web: &mut WebHost, presented: bool) -> Reply {
     web.stats.unauthorized += 1;
-    Reply::html(
+    let r = Reply::html(
         401,
         page::message_page(
             "Not seated",
             "This browser holds no seat in the exercise (or exercise control freed it). Join again with the code.",
             Some(("/", "Join")),
         ),
-    )
-    .with_cookie(CookieOp::Clear)
+    );
+    if presented {
+        r.with_cookie(CookieOp::Clear)
+    } else {
+        r
+    }
 }
 
 fn hash(s: &str) -> u64 {
@@ -374,9 +396,30 @@ fn handle(
             let code = form_value(&form, "code").unwrap_or("").to_owned();
             let name = form_value(&form, "name").unwrap_or("").to_owned();
             let wanted = form_value(&form, "seat").map(str::to_owned);
-            // Already seated here and not asking for another seat: to the seat's page.
-            if wanted.is_none() && web.seat_of(seats, session, token.as_deref()).is_some() {
-                return Reply::see_other("/");
+            // One browser, one seat. The seat it holds again (a form sent twice, the
+            // back button), or no seat named: to its page, with the same token. Another
+            // seat: refused, nothing claimed (only exercise control frees a seat).
+            if let Some(t) = token.as_deref()
+                && let Some((_, held, _)) = web.seat_of(seats, session, Some(t))
+            {
+                let scenario = session.scenario();
+                let same = wanted
+                    .as_deref()
+                    .is_none_or(|w| Seat::parse(w.trim(), scenario) == Some(held));
+                if same {
+                    return Reply::see_other("/").with_cookie(CookieOp::Set(t.to_owned()));
+                }
+                let label = held.label(scenario, lang);
+                return Reply::html(
+                    409,
+                    page::message_page(
+                        "You already hold a seat",
+                        &format!(
+                            "This browser holds {label}. A browser holds one seat: to change seats, ask exercise control to free {label} first."
+                        ),
+                        Some(("/", "Back to your seat")),
+                    ),
+                );
             }
             let id = web.id();
             let hello = Hello {
@@ -414,7 +457,7 @@ fn handle(
         }
         Ask::Compose { token, form, htmx } => {
             let Some((_, seat, _)) = web.seat_of(seats, session, token.as_deref()) else {
-                return unauthorized(web);
+                return unauthorized(web, token.is_some());
             };
             let clock = session.clock();
             let view = session.view(seat);
@@ -448,7 +491,7 @@ fn handle(
         }
         Ask::Act { token, form, htmx } => {
             let Some((id, seat, _)) = web.seat_of(seats, session, token.as_deref()) else {
-                return unauthorized(web);
+                return unauthorized(web, token.is_some());
             };
             let op = form_value(&form, "op").unwrap_or("");
             let mut compose = Compose::default();
@@ -544,7 +587,7 @@ fn handle(
         }
         Ask::Subscribe { token } => {
             let Some((id, seat, _)) = web.seat_of(seats, session, token.as_deref()) else {
-                return unauthorized(web);
+                return unauthorized(web, token.is_some());
             };
             let (tx, rx) = mpsc::channel(STREAM_BACKLOG);
             web.streams.push(Stream {
@@ -602,7 +645,7 @@ fn handle(
         }
         Ask::ApiEvents { token, from } => {
             let Some((id, seat, key)) = web.seat_of(seats, session, token.as_deref()) else {
-                return unauthorized(web);
+                return unauthorized(web, token.is_some());
             };
             let all = session.events();
             let scenario = session.scenario();
@@ -651,11 +694,17 @@ fn handle(
                     Some((_, seat, _)) => seat,
                     None => {
                         web.stats.unauthorized += 1;
-                        return Reply::json(
+                        let r = Reply::json(
                             401,
                             serde_json::json!({ "error": "this browser holds no seat" })
                                 .to_string(),
                         );
+                        // A token the host does not know is cleared.
+                        return if token.is_some() {
+                            r.with_cookie(CookieOp::Clear)
+                        } else {
+                            r
+                        };
                     }
                 },
             };

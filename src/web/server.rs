@@ -36,6 +36,10 @@ pub const MAX_URI: usize = 2048;
 pub const MAX_HEAD: usize = 16 * 1024;
 /// Open connections at most (SSE streams included); more are closed at once.
 pub const MAX_CONNECTIONS: u64 = 2048;
+/// Open connections from one client address at most; more are closed at once.
+/// Loopback peers are exempt, and so is everyone behind a TLS-terminating proxy
+/// (`--web-url https://…`): there every participant comes from the proxy's address.
+pub const MAX_PER_ADDRESS: usize = 32;
 /// A seated browser's requests: sustained rate per second, and burst.
 pub const SEAT_RATE: (f64, f64) = (20.0, 60.0);
 /// Requests from one address without a seat (join attempts, the board): rate, burst.
@@ -44,6 +48,9 @@ pub const ADDRESS_RATE: (f64, f64) = (30.0, 200.0);
 const ANSWER_WITHIN: Duration = Duration::from_secs(10);
 /// How long a client may take to send a request head.
 const HEAD_WITHIN: Duration = Duration::from_secs(10);
+/// How long a client may take to send a whole request body, from the moment its head
+/// has arrived; a slower one gets 408 and its connection is closed.
+pub const BODY_WITHIN: Duration = Duration::from_secs(10);
 
 /// What a request asks of the exercise.
 #[derive(Debug)]
@@ -159,17 +166,131 @@ pub struct Job {
     pub received: Instant,
 }
 
-/// Counters the HTTP side keeps (the bevy side adds its own).
+/// Counters the HTTP side keeps (the bevy side adds its own). Each refusal is
+/// counted under exactly one of them.
 #[derive(Debug, Default)]
 pub struct Counters {
+    /// Requests answered 400, 404, 405, 414, 415 or 422.
     pub malformed: AtomicU64,
+    /// Requests answered 413 (a body over [`MAX_BODY`]).
     pub oversized: AtomicU64,
+    /// Requests answered 429 (over a seat's or an address's rate).
     pub flooded: AtomicU64,
+    /// State-changing requests refused with 403 because they came from another
+    /// site or origin (`Origin`, `Sec-Fetch-Site`).
+    pub cross_site: AtomicU64,
+    /// Requests whose body did not arrive within [`BODY_WITHIN`] (answered 408), and
+    /// connections that sent no complete first request head within 10 s (closed;
+    /// idle keep-alive connections closed after a request are not counted).
+    pub timed_out: AtomicU64,
+    /// Requests seen (each counted once, whatever the answer).
     pub requests: AtomicU64,
     /// Connections open now.
     pub open: AtomicU64,
-    /// Connections closed at once because too many were open.
+    /// Connections closed at once because [`MAX_CONNECTIONS`] were open.
     pub turned_away: AtomicU64,
+    /// Connections closed at once because their address had [`MAX_PER_ADDRESS`] open.
+    pub over_address_cap: AtomicU64,
+}
+
+/// The HTTP side's counters at one moment (see [`Counters`] for what each counts).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub requests: u64,
+    pub malformed: u64,
+    pub oversized: u64,
+    pub flooded: u64,
+    pub cross_site: u64,
+    pub timed_out: u64,
+    pub turned_away: u64,
+    pub over_address_cap: u64,
+    /// Connections open at that moment.
+    pub open: u64,
+}
+
+impl Counters {
+    /// A copy of every counter.
+    pub fn tally(&self) -> Tally {
+        let l = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        Tally {
+            requests: l(&self.requests),
+            malformed: l(&self.malformed),
+            oversized: l(&self.oversized),
+            flooded: l(&self.flooded),
+            cross_site: l(&self.cross_site),
+            timed_out: l(&self.timed_out),
+            turned_away: l(&self.turned_away),
+            over_address_cap: l(&self.over_address_cap),
+            open: l(&self.open),
+        }
+    }
+}
+
+/// Open connections by client address, capped: [`AddressSlots::enter`] hands out a
+/// [`Slot`] while the address has fewer than the cap open, and the slot gives its
+/// place back when dropped (when the connection ends).
+#[derive(Debug, Clone)]
+pub struct AddressSlots {
+    cap: usize,
+    open: Arc<Mutex<HashMap<IpAddr, usize>>>,
+}
+
+/// One open connection's place in its address's count (see [`AddressSlots`]).
+#[derive(Debug)]
+pub struct Slot {
+    ip: IpAddr,
+    open: Arc<Mutex<HashMap<IpAddr, usize>>>,
+}
+
+impl AddressSlots {
+    /// At most `cap` open connections per address.
+    pub fn new(cap: usize) -> AddressSlots {
+        AddressSlots {
+            cap,
+            open: Arc::default(),
+        }
+    }
+
+    /// A place for one more connection from `ip` (IPv4-mapped IPv6 addresses count
+    /// as their IPv4 address), or None if it already has `cap` open.
+    pub fn enter(&self, ip: IpAddr) -> Option<Slot> {
+        let ip = ip.to_canonical();
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let n = open.entry(ip).or_insert(0);
+        if *n >= self.cap {
+            return None;
+        }
+        *n += 1;
+        Some(Slot {
+            ip,
+            open: self.open.clone(),
+        })
+    }
+
+    /// Connections open from `ip` now.
+    pub fn open(&self, ip: IpAddr) -> usize {
+        let open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        open.get(&ip.to_canonical()).copied().unwrap_or(0)
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.ip) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                open.remove(&self.ip);
+            }
+        }
+    }
+}
+
+/// Whether connections from `peer` count against [`MAX_PER_ADDRESS`]: not from
+/// loopback (a reverse proxy on this machine, local tests), and not at all when
+/// `behind_proxy` (every participant then comes from the proxy's address).
+pub fn address_capped(peer: IpAddr, behind_proxy: bool) -> bool {
+    !behind_proxy && !peer.to_canonical().is_loopback()
 }
 
 #[derive(Debug)]
@@ -212,11 +333,17 @@ struct Shared {
     counters: Arc<Counters>,
     limiter: Arc<Mutex<Limiter>>,
     secure: bool,
+    /// The origin of `--web-url` (`https://ttx.example.org`), normalised.
+    public_origin: Option<String>,
 }
 
 /// The peer of a connection.
 #[derive(Clone, Copy, Debug)]
 struct Peer(SocketAddr);
+
+/// When a request's head had arrived.
+#[derive(Clone, Copy, Debug)]
+struct Arrived(Instant);
 
 /// A running web server: dropping it stops it.
 #[derive(Debug)]
@@ -237,12 +364,17 @@ impl Drop for Server {
 }
 
 /// Listen at `bind` and serve; jobs for the exercise arrive on the returned receiver.
-/// `secure`: participants come through HTTPS (a TLS-terminating proxy), so the seat
-/// cookie is marked `Secure`.
+/// `public_url`: the address participants use when it is not this machine's
+/// (`--web-url`, e.g. `https://ttx.example.org`). Its origin is accepted on
+/// state-changing requests besides the request's own; if it is `https://…`,
+/// participants come through a TLS-terminating proxy: the seat cookie is marked
+/// `Secure` and connections are not capped per address. Errors: the socket cannot be
+/// bound, or the server thread cannot start.
 pub fn start(
     bind: SocketAddr,
-    secure: bool,
+    public_url: Option<&str>,
 ) -> std::io::Result<(Server, mpsc::UnboundedReceiver<Job>)> {
+    let secure = public_url.is_some_and(|u| u.trim().to_ascii_lowercase().starts_with("https://"));
     let listener = TcpListener::bind(bind)?;
     let addr = listener.local_addr()?;
     listener.set_nonblocking(true)?;
@@ -253,6 +385,7 @@ pub fn start(
         counters: counters.clone(),
         limiter: Arc::default(),
         secure,
+        public_origin: public_url.and_then(url_origin),
     };
     let (stop, stopped) = oneshot::channel();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -287,6 +420,7 @@ async fn serve(
             return;
         }
     };
+    let slots = AddressSlots::new(MAX_PER_ADDRESS);
     loop {
         let accept = std::pin::pin!(listener.accept());
         let (stream, peer) = match futures_util::future::select(accept, &mut stopped).await {
@@ -303,21 +437,44 @@ async fn serve(
             counters.turned_away.fetch_add(1, Ordering::Relaxed);
             continue;
         }
+        let slot = if address_capped(peer.ip(), shared.secure) {
+            match slots.enter(peer.ip()) {
+                Some(s) => Some(s),
+                None => {
+                    counters.over_address_cap.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
         counters.open.fetch_add(1, Ordering::Relaxed);
         let _ = stream.get_ref().set_nodelay(true);
         let app = app.clone();
         tokio::spawn(async move {
-            connection(stream, peer, app).await;
+            connection(stream, peer, app, &counters).await;
             counters.open.fetch_sub(1, Ordering::Relaxed);
+            drop(slot);
         });
     }
 }
 
-async fn connection(stream: async_io::Async<TcpStream>, peer: SocketAddr, app: Router) {
+async fn connection(
+    stream: async_io::Async<TcpStream>,
+    peer: SocketAddr,
+    app: Router,
+    counters: &Counters,
+) {
     use tokio_util::compat::FuturesAsyncReadCompatExt;
     let io = hyper_util::rt::TokioIo::new(stream.compat());
+    // Whether a request head arrived (after one, a head timeout is an idle keep-alive
+    // connection closing, not a slow client).
+    let served = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = served.clone();
     let service = tower::service_fn(move |mut req: Request<hyper::body::Incoming>| {
+        seen.store(true, Ordering::Relaxed);
         req.extensions_mut().insert(Peer(peer));
+        req.extensions_mut().insert(Arrived(Instant::now()));
         let app = app.clone();
         async move {
             use tower::ServiceExt;
@@ -328,9 +485,15 @@ async fn connection(stream: async_io::Async<TcpStream>, peer: SocketAddr, app: R
     http.timer(hyper_util::rt::TokioTimer::new())
         .header_read_timeout(HEAD_WITHIN)
         .max_buf_size(MAX_HEAD);
-    let _ = http
+    if let Err(e) = http
         .serve_connection(io, hyper_util::service::TowerToHyperService::new(service))
-        .await;
+        .await
+        && e.is_timeout()
+        && !served.load(Ordering::Relaxed)
+    {
+        // No complete first request head within HEAD_WITHIN.
+        counters.timed_out.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 fn router(shared: Shared) -> Router {
@@ -361,6 +524,13 @@ async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Response {
     let is_asset = req.uri().path().starts_with("/assets/");
     let mut res = if req.uri().to_string().len() > MAX_URI {
         (StatusCode::URI_TOO_LONG, "request target too long").into_response()
+    } else if let Some(why) = foreign(&req, st.public_origin.as_deref()) {
+        st.counters.cross_site.fetch_add(1, Ordering::Relaxed);
+        (
+            StatusCode::FORBIDDEN,
+            format!("refused: {why}. Use the exercise's own page."),
+        )
+            .into_response()
     } else if !allowed(&st, &req) {
         st.counters.flooded.fetch_add(1, Ordering::Relaxed);
         let mut r = (
@@ -372,9 +542,15 @@ async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Response {
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         r
     } else {
-        next.run(req).await
+        match whole_body(req).await {
+            Ok(req) => next.run(req).await,
+            Err(res) => *res,
+        }
     };
     match res.status().as_u16() {
+        408 => {
+            st.counters.timed_out.fetch_add(1, Ordering::Relaxed);
+        }
         413 => {
             st.counters.oversized.fetch_add(1, Ordering::Relaxed);
         }
@@ -401,6 +577,129 @@ async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Response {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+/// The request with its whole body read, if the body arrived within [`BODY_WITHIN`]
+/// of the head and is at most [`MAX_BODY`] bytes; else the answer: 408 (and the
+/// connection closed), 413, or 400 (a broken body).
+async fn whole_body(req: Request) -> Result<Request, Box<Response>> {
+    use axum::body::HttpBody;
+    use futures_util::StreamExt;
+    if req.body().is_end_stream() {
+        return Ok(req);
+    }
+    let arrived = req
+        .extensions()
+        .get::<Arrived>()
+        .map_or_else(Instant::now, |a| a.0);
+    let (parts, body) = req.into_parts();
+    let read = async {
+        let mut data = body.into_data_stream();
+        let mut all = Vec::new();
+        while let Some(chunk) = data.next().await {
+            let chunk = chunk.map_err(|_| {
+                (StatusCode::BAD_REQUEST, "the request body is broken").into_response()
+            })?;
+            if all.len() + chunk.len() > MAX_BODY {
+                return Err((
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "the request body is too large",
+                )
+                    .into_response());
+            }
+            all.extend_from_slice(&chunk);
+        }
+        Ok(all)
+    };
+    match tokio::time::timeout_at((arrived + BODY_WITHIN).into(), read).await {
+        Ok(Ok(all)) => Ok(Request::from_parts(parts, Body::from(all))),
+        Ok(Err(res)) => Err(Box::new(res)),
+        Err(_) => Err(Box::new(
+            (
+                StatusCode::REQUEST_TIMEOUT,
+                [(header::CONNECTION, "close")],
+                "the request body took too long to arrive",
+            )
+                .into_response(),
+        )),
+    }
+}
+
+/// Why a state-changing request (any method but GET and HEAD) must be refused as
+/// coming from another site or origin, or None if it may go on. A request without
+/// `Origin` and `Sec-Fetch-Site` (not a browser) may go on. `Sec-Fetch-Site` must be
+/// `same-origin` or `none`; `Origin` must be the request's own (`http://` or
+/// `https://` and its `Host`) or `public_origin` (the origin of `--web-url`), never
+/// `null`.
+fn foreign(req: &Request, public_origin: Option<&str>) -> Option<&'static str> {
+    if matches!(
+        *req.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD
+    ) {
+        return None;
+    }
+    let headers = req.headers();
+    let mut fetch_site = headers.get_all("sec-fetch-site").iter();
+    match (fetch_site.next(), fetch_site.next()) {
+        (None, _) => {}
+        (Some(v), None)
+            if v.to_str().is_ok_and(|v| {
+                let v = v.trim();
+                v.eq_ignore_ascii_case("same-origin") || v.eq_ignore_ascii_case("none")
+            }) => {}
+        _ => return Some("the request came from another site"),
+    }
+    let mut origins = headers.get_all(header::ORIGIN).iter();
+    let origin = match (origins.next(), origins.next()) {
+        (None, _) => return None,
+        (Some(v), None) => v.to_str().ok()?,
+        _ => return Some("the request names more than one origin"),
+    };
+    let origin = origin.trim();
+    if origin.eq_ignore_ascii_case("null") {
+        return Some("the request came from a page without an origin");
+    }
+    let origin = url_origin(origin)?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| req.uri().authority().map(|a| a.to_string()));
+    let own = host.iter().flat_map(|h| {
+        [
+            url_origin(&format!("http://{}", h.trim())),
+            url_origin(&format!("https://{}", h.trim())),
+        ]
+    });
+    if own
+        .flatten()
+        .chain(public_origin.map(str::to_owned))
+        .any(|o| o == origin)
+    {
+        None
+    } else {
+        Some("the request came from another site or port")
+    }
+}
+
+/// The origin of an absolute `http://` or `https://` URL, normalised for comparison:
+/// lower case, without a path, without the scheme's default port
+/// (`HTTPS://Ttx.Example.org:443/x` → `https://ttx.example.org`). None for other
+/// schemes or an empty host.
+fn url_origin(url: &str) -> Option<String> {
+    let url = url.trim().to_ascii_lowercase();
+    let (scheme, rest) = url.split_once("://")?;
+    let default = match scheme {
+        "http" => ":80",
+        "https" => ":443",
+        _ => return None,
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority.strip_suffix(default).unwrap_or(authority);
+    if authority.is_empty() {
+        return None;
+    }
+    Some(format!("{scheme}://{authority}"))
 }
 
 /// Rate limits: per seat token (whatever the address: a reverse proxy's clients all
@@ -479,7 +778,24 @@ fn form(body: Result<Bytes, BytesRejection>) -> Result<Vec<(String, String)>, Bo
     Ok(pairs)
 }
 
-async fn ask(st: &Shared, ask: Ask) -> Response {
+/// Whether the request presented a seat cookie at all (whatever its value): only
+/// then may an answer clear it.
+fn presented(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .flat_map(|v| v.as_bytes().split(|b| *b == b';'))
+        .any(|kv| {
+            kv.split(|b| *b == b'=')
+                .next()
+                .is_some_and(|k| k.trim_ascii() == COOKIE.as_bytes())
+        })
+}
+
+/// Hand `ask` to the exercise and wait for its answer. `presented`: the request
+/// carried a seat cookie (see [`presented`]); an answer to one that did not never
+/// clears the cookie (a cross-site request without it must not log the browser out).
+async fn ask(st: &Shared, presented: bool, ask: Ask) -> Response {
     let (reply, answer) = oneshot::channel();
     let job = Job {
         ask,
@@ -490,7 +806,12 @@ async fn ask(st: &Shared, ask: Ask) -> Response {
         return (StatusCode::SERVICE_UNAVAILABLE, "the exercise is closed").into_response();
     }
     match tokio::time::timeout(ANSWER_WITHIN, answer).await {
-        Ok(Ok(r)) => respond(r, st.secure),
+        Ok(Ok(mut r)) => {
+            if r.cookie == CookieOp::Clear && !presented {
+                r.cookie = CookieOp::Keep;
+            }
+            respond(r, st.secure)
+        }
         _ => (
             StatusCode::SERVICE_UNAVAILABLE,
             "the host is busy: try again in a moment",
@@ -553,6 +874,7 @@ async fn page(State(st): State<Shared>, headers: HeaderMap, uri: Uri) -> Respons
     let code = query_value(&uri, "code");
     ask(
         &st,
+        presented(&headers),
         Ask::Page {
             token: token(&headers),
             code,
@@ -570,6 +892,7 @@ async fn join(
         Ok(form) => {
             ask(
                 &st,
+                presented(&headers),
                 Ask::Join {
                     token: token(&headers),
                     form,
@@ -591,6 +914,7 @@ async fn compose(
             let htmx = is_htmx(&headers);
             ask(
                 &st,
+                presented(&headers),
                 Ask::Compose {
                     token: token(&headers),
                     form,
@@ -613,6 +937,7 @@ async fn act(
             let htmx = is_htmx(&headers);
             ask(
                 &st,
+                presented(&headers),
                 Ask::Act {
                     token: token(&headers),
                     form,
@@ -628,6 +953,7 @@ async fn act(
 async fn events(State(st): State<Shared>, headers: HeaderMap) -> Response {
     ask(
         &st,
+        presented(&headers),
         Ask::Subscribe {
             token: token(&headers),
         },
@@ -637,12 +963,12 @@ async fn events(State(st): State<Shared>, headers: HeaderMap) -> Response {
 
 async fn board(State(st): State<Shared>, uri: Uri) -> Response {
     let code = query_value(&uri, "code");
-    ask(&st, Ask::Board { code }).await
+    ask(&st, false, Ask::Board { code }).await
 }
 
 async fn board_events(State(st): State<Shared>, uri: Uri) -> Response {
     let code = query_value(&uri, "code");
-    ask(&st, Ask::BoardSubscribe { code }).await
+    ask(&st, false, Ask::BoardSubscribe { code }).await
 }
 
 async fn api_events(State(st): State<Shared>, headers: HeaderMap, uri: Uri) -> Response {
@@ -653,6 +979,7 @@ async fn api_events(State(st): State<Shared>, headers: HeaderMap, uri: Uri) -> R
     };
     ask(
         &st,
+        presented(&headers),
         Ask::ApiEvents {
             token: token(&headers),
             from,
@@ -676,6 +1003,7 @@ async fn api_command(
         .map(str::to_owned);
     ask(
         &st,
+        presented(&headers),
         Ask::ApiCommand {
             token: token(&headers),
             key,

@@ -32,6 +32,7 @@ const CODE: &str = "WEB042";
 struct Done {
     game: Game,
     stats: Stats,
+    counters: web::server::Tally,
 }
 
 struct Host {
@@ -102,6 +103,7 @@ impl Host {
             Done {
                 game: world.resource::<Exercise>().session.game().clone(),
                 stats: world.resource::<WebHost>().stats(),
+                counters: world.resource::<WebHost>().counters(),
             }
         });
         let (addr, key) = rx.recv().unwrap();
@@ -715,6 +717,285 @@ fn malformed_oversized_and_flooding_requests_get_4xx_and_are_counted() {
     assert!(st.malformed >= 6, "{st:?}");
     assert_eq!(st.oversized, 1, "{st:?}");
     assert!(st.flooded >= 20, "{st:?}");
+}
+
+/// Wait until deliberation has begun for a seated browser.
+fn wait_for_deliberation(a: &Browser) {
+    while a.api_events(0)["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|e| e["kind"] != "DeliberationBegun" && e["kind"].get("DeliberationBegun").is_none())
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_form_on_another_site_or_port_neither_acts_nor_logs_the_browser_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Host::start(tutorial(), &dir.path().join("j.jsonl"), 1, false);
+    let mut a = Browser::new(h.addr);
+    assert_eq!(a.join(CODE, "Ana", "lakeland").status, 303);
+    wait_for_deliberation(&a);
+    fn with<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+        let mut h = vec![("Content-Type", "application/x-www-form-urlencoded")];
+        h.extend_from_slice(extra);
+        h
+    }
+    // Another site's auto-submitting form: SameSite=Strict keeps the cookie at home,
+    // and the answer must not log the browser out (it never presented its cookie).
+    let stranger = Browser::new(h.addr);
+    let cross = with(&[
+        ("Origin", "http://evil.example"),
+        ("Sec-Fetch-Site", "cross-site"),
+    ]);
+    for path in ["/act", "/join", "/compose", "/api/command"] {
+        let r = stranger.req("POST", path, &cross, b"op=ready");
+        assert_eq!(r.status, 403, "{path}: {}", r.body);
+        assert!(r.header("set-cookie").is_none(), "{path}: {}", r.head);
+    }
+    // No cookie and no Origin (not a browser): not seated, and nothing to clear.
+    let r = stranger.post("/act", "op=ready");
+    assert_eq!(r.status, 401);
+    assert!(r.header("set-cookie").is_none(), "{}", r.head);
+    assert!(stranger.get("/").header("set-cookie").is_none());
+    // A token the host does not know is cleared.
+    let forged = Browser {
+        cookie: Some("cbm_ttx_seat=0123456789abcdef0123456789abcdef".into()),
+        ..stranger.clone()
+    };
+    let r = forged.post("/act", "op=ready");
+    assert_eq!(r.status, 401);
+    assert!(
+        r.header("set-cookie")
+            .is_some_and(|c| c.contains("Max-Age=0"))
+    );
+    // A page on another port of the same host is same-site: the cookie is sent, but
+    // its Origin (or Sec-Fetch-Site) gives it away.
+    for extra in [
+        vec![
+            ("Origin", "http://127.0.0.1:9"),
+            ("Sec-Fetch-Site", "same-site"),
+        ],
+        vec![("Origin", "http://127.0.0.1:9")],
+        vec![("Origin", "null")],
+        vec![("Sec-Fetch-Site", "same-site")],
+        vec![("Sec-Fetch-Site", "cross-site")],
+    ] {
+        for path in ["/act", "/api/command"] {
+            let r = a.req("POST", path, &with(&extra), b"op=ready");
+            assert_eq!(r.status, 403, "{path} {extra:?}: {}", r.body);
+            assert!(r.header("set-cookie").is_none(), "{}", r.head);
+        }
+    }
+    // Still seated; the browser's own page (its own origin) is served.
+    let own = format!("http://{}", h.addr);
+    let own_form = with(&[("Origin", &own), ("Sec-Fetch-Site", "same-origin")]);
+    assert!(a.get("/").body.contains("Compose an action"));
+    let r = a.req("POST", "/act", &own_form, b"op=ready");
+    assert_eq!(r.status, 303, "{}", r.body);
+    let done = h.finish();
+    let ready = done
+        .game
+        .events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::SeatReady { .. }))
+        .count();
+    assert_eq!(ready, 1, "only the browser's own page acted");
+    // Each refusal counted once, as cross-site and nothing else.
+    let c = done.counters;
+    assert_eq!(c.cross_site, 4 + 5 * 2, "{c:?}");
+    assert_eq!(
+        (c.flooded, c.timed_out, c.over_address_cap),
+        (0, 0, 0),
+        "{c:?}"
+    );
+}
+
+#[test]
+fn only_the_public_urls_origin_is_accepted_besides_the_requests_own() {
+    // The HTTP side alone (no exercise behind it: what passes the checks is "closed").
+    let (server, jobs) = web::server::start(
+        "127.0.0.1:0".parse().unwrap(),
+        Some("https://TTX.example.org:443/"),
+    )
+    .unwrap();
+    drop(jobs);
+    let b = Browser::new(server.addr);
+    let post = |origin: &str| {
+        b.req(
+            "POST",
+            "/act",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("Origin", origin),
+            ],
+            b"op=ready",
+        )
+        .status
+    };
+    assert_eq!(post("https://ttx.example.org"), 503);
+    assert_eq!(post(&format!("http://{}", server.addr)), 503);
+    for other in [
+        "http://ttx.example.org",
+        "https://ttx.example.org:8443",
+        "https://ttx.example.org.evil.example",
+        "null",
+    ] {
+        assert_eq!(post(other), 403, "{other}");
+    }
+    // Reading is not state-changing: a GET with a foreign Origin is answered.
+    let r = b.req("GET", "/", &[("Origin", "https://evil.example")], b"");
+    assert_eq!(r.status, 503);
+    let c = server.counters.tally();
+    assert_eq!(c.cross_site, 4, "{c:?}");
+}
+
+#[test]
+fn one_address_holds_at_most_its_share_of_connections() {
+    use std::net::IpAddr;
+    use web::server::{AddressSlots, MAX_PER_ADDRESS, address_capped};
+    let slots = AddressSlots::new(MAX_PER_ADDRESS);
+    let a: IpAddr = "192.0.2.7".parse().unwrap();
+    let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
+    let b: IpAddr = "2001:db8::1".parse().unwrap();
+    let held: Vec<_> = (0..MAX_PER_ADDRESS)
+        .map(|i| {
+            slots
+                .enter(if i % 2 == 0 { a } else { mapped })
+                .expect("under the cap")
+        })
+        .collect();
+    assert_eq!(slots.open(a), MAX_PER_ADDRESS);
+    assert!(slots.enter(a).is_none() && slots.enter(mapped).is_none());
+    assert!(slots.enter(b).is_some(), "other addresses are not affected");
+    drop(held);
+    assert_eq!(slots.open(a), 0);
+    assert!(slots.enter(a).is_some());
+    // Loopback (a proxy on this machine) and anyone behind a TLS proxy: not capped.
+    assert!(address_capped(a, false) && address_capped(b, false));
+    assert!(!address_capped("127.0.0.1".parse().unwrap(), false));
+    assert!(!address_capped("::1".parse().unwrap(), false));
+    assert!(!address_capped("::ffff:127.0.0.1".parse().unwrap(), false));
+    assert!(!address_capped(a, true));
+}
+
+#[test]
+fn a_browser_holds_one_seat_and_claiming_it_again_is_harmless() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Host::start(tutorial(), &dir.path().join("j.jsonl"), 9, false);
+    let mut a = Browser::new(h.addr);
+    assert_eq!(a.join(CODE, "Ana", "lakeland").status, 303);
+    let first = a.cookie.clone();
+    // The seat it holds, again (a form sent twice, the back button): its page.
+    let again = a.join(CODE, "Ana", "lakeland");
+    assert_eq!(again.status, 303, "{}", again.body);
+    assert_eq!(again.header("location"), Some("/"));
+    assert_eq!(a.cookie, first, "the same seat, the same token");
+    // Another seat while holding one: refused, with what to do; no new cookie.
+    for other in ["hillmark", "lakeland/cert", "hillmark/cert"] {
+        let r = a.post(
+            "/join",
+            &format!("code={CODE}&name=Ana&seat={}", enc(other)),
+        );
+        assert_eq!(r.status, 409, "{other}: {}", r.body);
+        assert!(
+            r.body.contains("Lakeland") && r.body.contains("exercise control"),
+            "{}",
+            r.body
+        );
+        assert!(r.header("set-cookie").is_none(), "{}", r.head);
+    }
+    let page = a.get("/");
+    assert!(page.body.contains("Compose an action") && page.body.contains("Lakeland"));
+    // Those seats are still free for others.
+    let mut b = Browser::new(h.addr);
+    assert_eq!(b.join(CODE, "Bob", "hillmark").status, 303);
+    let done = h.finish();
+    let taken = done
+        .game
+        .events()
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::SeatTaken { .. }))
+        .count();
+    assert_eq!(taken, 2, "one claim per browser is journaled");
+}
+
+/// A request whose head arrives at once and whose body trickles in.
+fn slow_body(addr: SocketAddr) -> TcpStream {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.write_all(
+        format!(
+            "POST /join HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 30000\r\n\r\ncode="
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    s
+}
+
+#[test]
+fn a_body_sent_too_slowly_is_cut_off_within_the_deadline() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = Host::start(tutorial(), &dir.path().join("j.jsonl"), 9, false);
+    // Meanwhile: a head that never ends (a timeout), and a keep-alive connection idle
+    // after its request (closed after a while, but not a slow client).
+    let mut slow_head = TcpStream::connect(h.addr).unwrap();
+    slow_head
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let mut idle = TcpStream::connect(h.addr).unwrap();
+    idle.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut s = slow_body(h.addr);
+    s.set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    let started = Instant::now();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    let mut next_byte = started;
+    // One byte a second, until the host answers or closes (or 20 s have passed).
+    let closed = loop {
+        if started.elapsed() > Duration::from_secs(20) {
+            break false;
+        }
+        match s.read(&mut buf) {
+            Ok(0) => break true,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break true,
+            Err(_) => {}
+        }
+        if Instant::now() >= next_byte {
+            next_byte += Duration::from_secs(1);
+            if s.write_all(b"x").is_err() {
+                break true;
+            }
+        }
+    };
+    let took = started.elapsed();
+    let got = String::from_utf8_lossy(&got).into_owned();
+    assert!(closed, "still open after {took:?}: {got}");
+    assert!(took < Duration::from_secs(14), "{took:?}");
+    assert!(got.starts_with("HTTP/1.1 408"), "{got}");
+    // Others were served meanwhile and still are.
+    assert_eq!(Browser::new(h.addr).get("/").status, 200);
+    for (name, mut conn) in [("slow head", slow_head), ("idle", idle)] {
+        conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut rest = Vec::new();
+        let r = conn.read_to_end(&mut rest);
+        assert!(
+            r.is_ok() || r.is_err_and(|e| e.kind() == std::io::ErrorKind::ConnectionReset),
+            "{name}: still open"
+        );
+    }
+    let c = h.finish().counters;
+    assert_eq!(c.timed_out, 2, "the slow body and the slow head: {c:?}");
+    assert_eq!(
+        (c.cross_site, c.malformed, c.over_address_cap),
+        (0, 0, 0),
+        "{c:?}"
+    );
 }
 
 #[test]
