@@ -855,6 +855,56 @@ fn no_private_text_reaches_a_lan_client_outside_its_disclosures() {
     }
 }
 
+/// A bot choosing its own seat that is told "taken" again and again picks another
+/// free seat each time, but only so often: then it stops with the reason.
+#[test]
+fn a_bot_refused_taken_seats_tries_others_a_bounded_number_of_times() {
+    use cbm_ttx::net::ServerMsg;
+    use cbm_ttx::net::client::MAX_SEAT_TRIES;
+    use cbm_ttx::net::seats::SeatInfo;
+    let mut bot = client(CODE, None, Some(Policy::Cooperative));
+    let seats = vec![
+        SeatInfo {
+            key: "lakeland".into(),
+            label: "Lakeland".into(),
+            taken: true,
+        },
+        SeatInfo {
+            key: "hillmark".into(),
+            label: "Hillmark".into(),
+            taken: false,
+        },
+    ];
+    for _ in 0..MAX_SEAT_TRIES {
+        bot.world_mut().write_message(ServerMsg::Seats {
+            title: "t".into(),
+            seats: seats.clone(),
+            reason: Some("Hillmark is taken".into()),
+        });
+        bot.update();
+        assert_eq!(lan(&bot).status, Status::Connecting);
+        assert_eq!(lan(&bot).wanted.as_deref(), Some("hillmark"));
+    }
+    bot.world_mut().write_message(ServerMsg::Seats {
+        title: "t".into(),
+        seats,
+        reason: Some("Hillmark is taken".into()),
+    });
+    bot.update();
+    bot.update();
+    match &lan(&bot).status {
+        Status::Denied(why) => assert!(
+            why.contains("Hillmark is taken") && why.contains("20 tries"),
+            "{why}"
+        ),
+        other => panic!("expected the bot to stop, got {other:?}"),
+    }
+    assert!(matches!(
+        bot.world().get_resource::<BotOutcome>(),
+        Some(BotOutcome::Failed(_))
+    ));
+}
+
 mod processes {
     //! The real thing on loopback: `host --headless` and `join --bot` processes.
 
