@@ -1,14 +1,15 @@
 //! `cbm-ttx join ADDR --code CODE`: the participant app, or headless bot clients.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 use bevy_replicon_renet::RepliconRenetPlugins;
 
-use crate::net::client::{BotOutcome, LanClient, LanClientPlugin};
+use crate::net::client::{BotOutcome, LanClient, LanClientPlugin, Status};
 use crate::net::setup::resolve;
 use crate::net::{JoinOptions, NetProtocolPlugin, transport};
 use cbm_ttx_core::sim::Policy;
@@ -35,7 +36,8 @@ pub struct Args {
     /// With --bot: run this many bot clients in this process (for load tests).
     #[arg(long, default_value_t = 1, requires = "bot")]
     pub count: usize,
-    /// With --bot: give up after this many seconds.
+    /// With --bot: give up after this many seconds (until then, bots keep trying to
+    /// reach a host that is not up yet, died or restarts).
     #[arg(long, default_value_t = 3600, requires = "bot")]
     pub timeout: u64,
     /// With --bot: write command-to-event latencies (seconds, JSON) here.
@@ -88,36 +90,81 @@ pub fn run(args: &Args) -> i32 {
     }
 }
 
-/// Where headless bots keep their reconnect tokens, so that a restarted bot takes
-/// its own seat back (keyed by host, code and the bot's name).
-fn bot_tokens() -> PathBuf {
-    crate::storage::data_dir().join("bot-tokens.json")
+/// The most bot processes one data directory serves at once.
+const MAX_BOT_SETS: u32 = 1000;
+
+/// This process's bot set. Each bot process holds the lock of the lowest free set
+/// number for its lifetime (the OS lets go of it when the process dies, even by
+/// `kill -9`), keeps its bots' reconnect tokens in that set's own file, and names its
+/// bots with the number ("bot 2.7"). Several processes on one machine never share
+/// names or tokens, and a restarted process takes the lowest free set, so the one it
+/// had: its own seats back, never another process's.
+struct BotSet {
+    number: u32,
+    tokens_path: PathBuf,
+    tokens: BTreeMap<String, String>,
+    _lock: std::fs::File,
+}
+
+impl BotSet {
+    fn take(dir: &Path) -> Result<BotSet, String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for number in 1..=MAX_BOT_SETS {
+            let lock_path = dir.join(format!("set-{number}.lock"));
+            let lock = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&lock_path)
+                .map_err(|e| format!("{}: {e}", lock_path.display()))?;
+            match lock.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => continue,
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(format!("cannot lock {}: {e}", lock_path.display()));
+                }
+            }
+            let tokens_path = dir.join(format!("set-{number}.json"));
+            let tokens = match std::fs::read(&tokens_path) {
+                Ok(b) => serde_json::from_slice(&b).map_err(|e| {
+                    format!("{} is damaged ({e}): remove it", tokens_path.display())
+                })?,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
+                Err(e) => return Err(format!("{}: {e}", tokens_path.display())),
+            };
+            return Ok(BotSet {
+                number,
+                tokens_path,
+                tokens,
+                _lock: lock,
+            });
+        }
+        Err(format!(
+            "{MAX_BOT_SETS} bot processes already run with the data directory {}",
+            dir.display()
+        ))
+    }
+
+    /// Written whole, to a temporary file synced and renamed over the old one.
+    fn save(&self) {
+        if let Ok(b) = serde_json::to_vec_pretty(&self.tokens)
+            && let Err(e) = cbm_ttx_core::files::write_atomic(&self.tokens_path, &b)
+        {
+            crate::errln!(
+                "join: cannot keep the bots' reconnect tokens in {}: {e}",
+                self.tokens_path.display()
+            );
+        }
+    }
+}
+
+/// Where bot processes keep their set locks and reconnect tokens.
+pub fn bot_sets_dir(data: &Path) -> PathBuf {
+    data.join("bots")
 }
 
 fn token_key(addr: SocketAddr, code: &str, name: &str) -> String {
     format!("{addr} {} {name}", code.trim().to_uppercase())
-}
-
-fn read_tokens() -> std::collections::BTreeMap<String, String> {
-    std::fs::read(bot_tokens())
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default()
-}
-
-fn save_tokens(tokens: &std::collections::BTreeMap<String, String>) {
-    let path = bot_tokens();
-    if let Some(dir) = path.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    if let Ok(b) = serde_json::to_vec_pretty(tokens)
-        && let Err(e) = cbm_ttx_core::files::write_atomic(&path, &b)
-    {
-        crate::errln!(
-            "join: cannot keep the bots' reconnect tokens in {}: {e}",
-            path.display()
-        );
-    }
 }
 
 /// Exercise control frees a seat on a host (a headless one has no console).
@@ -204,50 +251,89 @@ fn bot_app(
     Ok(app)
 }
 
-/// Headless bots: each takes the given seat or the first free one, plays, and
-/// stops when the exercise ends. Several share this thread, updated in turn.
+/// One headless bot of this process.
+struct Bot {
+    name: String,
+    app: Option<App>,
+    failed: Option<String>,
+    finished: bool,
+    last_update: Instant,
+    kept: Option<String>,
+    seated_at: Option<String>,
+}
+
+/// Headless bots: each takes the given seat or a free one, plays, and stops when the
+/// exercise ends. Several share this thread, updated in turn; one that fails does not
+/// stop the others, and the process says at the end which failed and why.
 fn bots(args: &Args, addr: SocketAddr, policy: Policy) -> i32 {
-    let mut tokens = read_tokens();
-    let mut apps = Vec::new();
+    let mut set = match BotSet::take(&bot_sets_dir(&crate::storage::data_dir())) {
+        Ok(s) => s,
+        Err(e) => {
+            crate::errln!("join: {e}");
+            return 1;
+        }
+    };
+    crate::errln!(
+        "bots: set {}, reconnect tokens in {}",
+        set.number,
+        set.tokens_path.display()
+    );
+    let frame = Duration::from_millis(args.frame_ms.max(1));
+    let mut bots = Vec::new();
     for i in 0..args.count {
         let seat = if args.count == 1 {
             args.seat.clone()
         } else {
             None
         };
-        let name = args
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("{} bot {}", policy.name(), i + 1));
-        let token = tokens.get(&token_key(addr, &args.code, &name)).cloned();
+        let name = match (&args.name, args.count) {
+            (Some(name), 1) => name.clone(),
+            (Some(name), _) => format!("{name} {}.{}", set.number, i + 1),
+            (None, _) => format!("{} bot {}.{}", policy.name(), set.number, i + 1),
+        };
+        let token = set.tokens.get(&token_key(addr, &args.code, &name)).cloned();
+        let mut bot = Bot {
+            name: name.clone(),
+            app: None,
+            failed: None,
+            finished: false,
+            last_update: Instant::now() - frame,
+            kept: None,
+            seated_at: None,
+        };
         match bot_app(addr, &args.code, seat, name, Some(policy)) {
             Ok(mut a) => {
                 let mut c = a.world_mut().resource_mut::<LanClient>();
                 // A restarted bot takes its own seat back.
                 c.token = token;
                 c.prefer_bodies = args.bodies;
-                apps.push(a)
+                bot.app = Some(a);
             }
-            Err(e) => {
-                crate::errln!("join: {e}");
-                return 1;
-            }
+            Err(e) => bot.failed = Some(e),
         }
+        bots.push(bot);
     }
-    let deadline = Instant::now() + Duration::from_secs(args.timeout);
-    let mut failed: Option<String> = None;
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(args.timeout);
+    let mut warned = false;
     let (mut loops, mut busy) = (0u64, Duration::ZERO);
-    let frame = Duration::from_millis(args.frame_ms.max(1));
-    let mut last_update = vec![Instant::now() - frame; apps.len()];
-    let mut kept: Vec<Option<String>> = vec![None; apps.len()];
     loop {
         let t0 = Instant::now();
         let mut running = 0;
-        for (app, last) in apps.iter_mut().zip(last_update.iter_mut()) {
+        for bot in bots.iter_mut() {
+            let Some(app) = bot.app.as_mut() else {
+                continue;
+            };
+            if bot.finished || bot.failed.is_some() {
+                continue;
+            }
             match app.world().get_resource::<BotOutcome>() {
-                Some(BotOutcome::Finished) => continue,
+                Some(BotOutcome::Finished) => {
+                    bot.finished = true;
+                    continue;
+                }
                 Some(BotOutcome::Failed(why)) => {
-                    failed.get_or_insert_with(|| why.clone());
+                    bot.failed = Some(why.clone());
                     continue;
                 }
                 None => {}
@@ -255,33 +341,78 @@ fn bots(args: &Args, addr: SocketAddr, policy: Policy) -> i32 {
             running += 1;
             // Like a person's app, a bot updates at a steady rate (not as fast as it can:
             // a hundred clients spinning would flood the host's socket).
-            if last.elapsed() >= frame {
-                *last = Instant::now();
+            if bot.last_update.elapsed() >= frame {
+                bot.last_update = Instant::now();
                 app.update();
             }
         }
         // Keep each bot's token as soon as it has one.
         let mut changed = false;
-        for (app, kept) in apps.iter().zip(kept.iter_mut()) {
+        for bot in bots.iter_mut() {
+            let Some(app) = &bot.app else { continue };
             let c = app.world().resource::<LanClient>();
-            if c.token.is_some() && *kept != c.token {
-                *kept = c.token.clone();
+            if c.token.is_some() && bot.kept != c.token {
+                bot.kept = c.token.clone();
                 if let (Some(a), Some(t)) = (c.addr, &c.token) {
-                    tokens.insert(token_key(a, &c.code, &c.name), t.clone());
+                    set.tokens.insert(token_key(a, &c.code, &c.name), t.clone());
                     changed = true;
                 }
             }
         }
         if changed {
-            save_tokens(&tokens);
+            set.save();
+        }
+        // Said once the token is kept: the seat is this bot's to take back.
+        for bot in bots.iter_mut() {
+            let Some(app) = &bot.app else { continue };
+            let c = app.world().resource::<LanClient>();
+            if c.status == Status::Seated && bot.seated_at != c.wanted {
+                bot.seated_at = c.wanted.clone();
+                crate::outln!(
+                    "{}: seated at {}",
+                    bot.name,
+                    c.wanted.as_deref().unwrap_or_default()
+                );
+            }
         }
         loops += 1;
         busy += t0.elapsed();
-        if running == 0 || failed.is_some() {
+        if running == 0 {
             break;
         }
+        if !warned && started.elapsed() > Duration::from_secs(8) && !any_connected(&bots) {
+            warned = true;
+            crate::errln!(
+                "join: no answer yet from the host at {addr} (is it running, and is UDP port {} open?); trying for up to {} s",
+                addr.port(),
+                args.timeout
+            );
+        }
         if Instant::now() > deadline {
-            failed = Some(format!("gave up after {} s", args.timeout));
+            let reachable = any_connected(&bots);
+            for bot in bots
+                .iter_mut()
+                .filter(|b| !b.finished && b.failed.is_none())
+            {
+                let c = bot.app.as_ref().map(|a| a.world().resource::<LanClient>());
+                bot.failed = Some(match c {
+                    Some(c) if !c.ever_connected() && !reachable => format!(
+                        "cannot reach the host at {addr} (is it running, and is UDP port {} open?): gave up after {} s",
+                        addr.port(),
+                        args.timeout
+                    ),
+                    Some(c) => format!(
+                        "gave up after {} s: seat {:?}, status {:?}, phase {:?}, refused {:?}, {} events",
+                        args.timeout,
+                        c.wanted,
+                        c.status,
+                        c.view.as_ref().map(|v| (v.round, v.phase)),
+                        c.refused,
+                        c.received
+                    ),
+                    None => format!("gave up after {} s", args.timeout),
+                });
+            }
             break;
         }
         std::thread::sleep(Duration::from_millis(1));
@@ -293,8 +424,9 @@ fn bots(args: &Args, addr: SocketAddr, policy: Policy) -> i32 {
             busy.as_secs_f64() * 1000.0 / loops as f64
         );
     }
-    let mut lat: Vec<f64> = apps
+    let mut lat: Vec<f64> = bots
         .iter()
+        .filter_map(|b| b.app.as_ref())
         .flat_map(|a| a.world().resource::<LanClient>().latencies.clone())
         .collect();
     if let Some(line) = crate::net::latency_line("command to visible event", "samples", &mut lat) {
@@ -305,34 +437,33 @@ fn bots(args: &Args, addr: SocketAddr, policy: Policy) -> i32 {
     {
         crate::errln!("join: {}: {e}", p.display());
     }
-    match failed {
-        Some(why) => {
-            crate::errln!("join: {why}");
-            for app in &apps {
-                let c = app.world().resource::<LanClient>();
-                if app.world().get_resource::<BotOutcome>().is_none() {
-                    crate::errln!(
-                        "  unfinished: seat {:?}, status {:?}, phase {:?}, refused {:?}, {} events",
-                        c.wanted,
-                        c.status,
-                        c.view.as_ref().map(|v| (v.round, v.phase)),
-                        c.refused,
-                        c.received
-                    );
-                }
-            }
-            2
-        }
-        None => {
-            for app in &apps {
-                let c = app.world().resource::<LanClient>();
-                crate::outln!(
-                    "{}: the exercise ended; {} events seen",
-                    c.wanted.clone().unwrap_or_default(),
-                    c.received
-                );
-            }
-            0
-        }
+    for bot in bots.iter().filter(|b| b.finished) {
+        let Some(app) = &bot.app else { continue };
+        let c = app.world().resource::<LanClient>();
+        crate::outln!(
+            "{}: the exercise ended; {} events seen ({})",
+            c.wanted.clone().unwrap_or_default(),
+            c.received,
+            bot.name
+        );
     }
+    let failed: Vec<&Bot> = bots.iter().filter(|b| b.failed.is_some()).collect();
+    if failed.is_empty() {
+        return 0;
+    }
+    crate::errln!("join: {} of {} bots failed:", failed.len(), bots.len());
+    for bot in failed {
+        crate::errln!(
+            "  {}: {}",
+            bot.name,
+            bot.failed.as_deref().unwrap_or_default()
+        );
+    }
+    2
+}
+
+fn any_connected(bots: &[Bot]) -> bool {
+    bots.iter()
+        .filter_map(|b| b.app.as_ref())
+        .any(|a| a.world().resource::<LanClient>().ever_connected())
 }

@@ -74,8 +74,13 @@ pub struct LanClient {
     /// The seat was not chosen by the user: a bot may pick another.
     auto_seat: bool,
     hello_at: f64,
-    first_attempt: Option<f64>,
+    /// Seat lists a bot choosing its own seat has had (each a claim refused or to make).
+    seat_tries: u32,
 }
+
+/// A bot choosing its own seat gives up after this many refused claims (others kept
+/// taking the seat it picked).
+pub const MAX_SEAT_TRIES: u32 = 20;
 
 impl LanClient {
     pub fn new(
@@ -88,7 +93,7 @@ impl LanClient {
         LanClient {
             auto_seat: wanted.is_none(),
             hello_at: 0.0,
-            first_attempt: None,
+            seat_tries: 0,
             addr,
             code,
             name,
@@ -119,6 +124,11 @@ impl LanClient {
     pub fn claim(&mut self, key: String) {
         self.wanted = Some(key);
         self.hello_sent = false;
+    }
+
+    /// Whether the transport ever got through to the host.
+    pub fn ever_connected(&self) -> bool {
+        self.was_connected
     }
 
     /// Time left on the host's round clock, counted on from when we heard it.
@@ -196,16 +206,8 @@ fn watch_connection(
             }
         });
     }
-    // A bot that never got through gives up (a person sees "connecting" and can go back).
-    if client.bot.is_some() && !client.was_connected && client.status == Status::Connecting {
-        let first = *client.first_attempt.get_or_insert(now);
-        if now - first > 8.0 {
-            client.status = Status::Denied(format!(
-                "cannot reach the host at {addr} (is it running, and is UDP port {} open?)",
-                addr.port()
-            ));
-        }
-    }
+    // A bot keeps trying until its process gives up (`join --timeout`): the host may
+    // be starting, or restarting after it died during the handshake.
 }
 
 fn say_hello(
@@ -265,14 +267,25 @@ fn receive(
                     if free.is_empty() {
                         free = seats.iter().filter(|s| !s.taken).collect();
                     }
-                    // Many bots joining at once: each tries a different free seat.
-                    let pick = (now.to_bits() ^ client.name.len() as u64)
+                    // Many bots joining at once, in several processes: each tries a
+                    // different free seat (mixing the time, its name and its tries).
+                    client.seat_tries += 1;
+                    let name = client.name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+                    });
+                    let pick = (now.to_bits() ^ name ^ client.seat_tries as u64)
                         .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                        as usize;
-                    match free.get(pick % free.len().max(1)) {
-                        Some(free) if client.auto_seat => {
+                        >> 17;
+                    match free.get(pick as usize % free.len().max(1)) {
+                        Some(free) if client.auto_seat && client.seat_tries <= MAX_SEAT_TRIES => {
                             let key = free.key.clone();
                             client.claim(key);
+                        }
+                        Some(_) if client.auto_seat => {
+                            let why = reason.clone().unwrap_or_else(|| "no seat".into());
+                            client.status = Status::Denied(format!(
+                                "{why} (gave up after {MAX_SEAT_TRIES} tries at a free seat)"
+                            ));
                         }
                         _ => {
                             let why = reason.clone().unwrap_or_else(|| "no free seat".into());
@@ -305,6 +318,7 @@ fn receive(
                 client.bot_seed = bot_seed;
                 client.status = Status::Seated;
                 client.acted_round = 0;
+                client.seat_tries = 0;
             }
             ServerMsg::Events {
                 reset,

@@ -855,6 +855,56 @@ fn no_private_text_reaches_a_lan_client_outside_its_disclosures() {
     }
 }
 
+/// A bot choosing its own seat that is told "taken" again and again picks another
+/// free seat each time, but only so often: then it stops with the reason.
+#[test]
+fn a_bot_refused_taken_seats_tries_others_a_bounded_number_of_times() {
+    use cbm_ttx::net::ServerMsg;
+    use cbm_ttx::net::client::MAX_SEAT_TRIES;
+    use cbm_ttx::net::seats::SeatInfo;
+    let mut bot = client(CODE, None, Some(Policy::Cooperative));
+    let seats = vec![
+        SeatInfo {
+            key: "lakeland".into(),
+            label: "Lakeland".into(),
+            taken: true,
+        },
+        SeatInfo {
+            key: "hillmark".into(),
+            label: "Hillmark".into(),
+            taken: false,
+        },
+    ];
+    for _ in 0..MAX_SEAT_TRIES {
+        bot.world_mut().write_message(ServerMsg::Seats {
+            title: "t".into(),
+            seats: seats.clone(),
+            reason: Some("Hillmark is taken".into()),
+        });
+        bot.update();
+        assert_eq!(lan(&bot).status, Status::Connecting);
+        assert_eq!(lan(&bot).wanted.as_deref(), Some("hillmark"));
+    }
+    bot.world_mut().write_message(ServerMsg::Seats {
+        title: "t".into(),
+        seats,
+        reason: Some("Hillmark is taken".into()),
+    });
+    bot.update();
+    bot.update();
+    match &lan(&bot).status {
+        Status::Denied(why) => assert!(
+            why.contains("Hillmark is taken") && why.contains("20 tries"),
+            "{why}"
+        ),
+        other => panic!("expected the bot to stop, got {other:?}"),
+    }
+    assert!(matches!(
+        bot.world().get_resource::<BotOutcome>(),
+        Some(BotOutcome::Failed(_))
+    ));
+}
+
 mod processes {
     //! The real thing on loopback: `host --headless` and `join --bot` processes.
 
@@ -1001,12 +1051,16 @@ mod processes {
                 "ABCDEF",
                 "--bot",
                 "silent",
+                "--timeout",
+                "10",
             ],
             data.path(),
         );
         let (code, _, err) = wait(c, 30);
         assert_ne!(code, 0);
+        assert!(err.contains("no answer yet from the host"), "{err}");
         assert!(err.contains("cannot reach the host"), "{err}");
+        assert!(err.contains("1 of 1 bots failed"), "{err}");
     }
 
     /// A host's stdout, line by line, as it comes.
@@ -1081,7 +1135,7 @@ mod processes {
         };
         // Alpha takes Lakeland, then its process dies.
         let mut alpha = bot("Alpha", "lakeland");
-        let tokens = data.path().join("bot-tokens.json");
+        let tokens = data.path().join("bots/set-1.json");
         let deadline = Instant::now() + Duration::from_secs(15);
         while !std::fs::read_to_string(&tokens).is_ok_and(|t| t.contains("Alpha")) {
             assert!(Instant::now() < deadline, "the bot kept no token");
@@ -1216,5 +1270,282 @@ mod processes {
             bytes,
             "the journal changed"
         );
+    }
+
+    /// A process's stdout lines after `lines`, its exit code and stderr.
+    fn finish(
+        mut child: Child,
+        rx: std::sync::mpsc::Receiver<String>,
+        secs: u64,
+    ) -> (i32, Vec<String>, String) {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("process did not finish in {secs} s");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let out = rx.iter().collect();
+        (status.code().unwrap_or(-1), out, err)
+    }
+
+    /// The seats a bot process says its bots took, from `n` "seated at" lines.
+    fn seated(rx: &std::sync::mpsc::Receiver<String>, n: usize) -> Vec<String> {
+        let mut seats: Vec<String> = (0..n)
+            .map(|_| {
+                let l = wait_for(rx, ": seated at ", 30);
+                l.rsplit(' ').next().unwrap().to_owned()
+            })
+            .collect();
+        seats.sort();
+        seats
+    }
+
+    /// The seats a bot process's bots ended the exercise in.
+    fn ended(out: &[String]) -> Vec<String> {
+        let mut seats: Vec<String> = out
+            .iter()
+            .filter_map(|l| {
+                l.split_once(": the exercise ended")
+                    .map(|(s, _)| s.to_owned())
+            })
+            .collect();
+        seats.sort();
+        seats
+    }
+
+    fn generated(data: &std::path::Path, rounds: &str) -> String {
+        let path = data.join("gen.ron");
+        let (code, out, err) = wait(
+            spawn(
+                &[
+                    "generate",
+                    "--states",
+                    "3",
+                    "--bodies",
+                    "5",
+                    "--injects",
+                    "12",
+                    "--rounds",
+                    rounds,
+                    "--out",
+                    path.to_str().unwrap(),
+                ],
+                data,
+            ),
+            30,
+        );
+        assert_eq!(code, 0, "{out}{err}");
+        path.to_str().unwrap().to_owned()
+    }
+
+    fn headless(data: &std::path::Path, scenario: &str, players: &str, port: &str) -> Child {
+        spawn(
+            &[
+                "host",
+                scenario,
+                "--headless",
+                "--players",
+                players,
+                "--code",
+                "SETS01",
+                "--port",
+                port,
+                "--bind",
+                "127.0.0.1",
+                "--round-seconds",
+                "0",
+                "--no-web",
+            ],
+            data,
+        )
+    }
+
+    fn bot_process(data: &std::path::Path, addr: &str, extra: &[&str]) -> Child {
+        let mut args = vec![
+            "join",
+            addr,
+            "--code",
+            "SETS01",
+            "--bot",
+            "cooperative",
+            "--count",
+            "4",
+            "--bodies",
+            "--timeout",
+            "90",
+        ];
+        args.extend_from_slice(extra);
+        spawn(&args, data)
+    }
+
+    fn journal_of(host_out: &[String]) -> cbm_ttx_core::journal::Loaded {
+        let journal = host_out
+            .iter()
+            .rev()
+            .find_map(|l| l.strip_prefix("journal: "))
+            .expect("journal path printed");
+        cbm_ttx_core::journal::read(std::path::Path::new(journal)).unwrap()
+    }
+
+    /// Two bot processes on one machine, one data directory, one host: each has its
+    /// own set (names, token file), every bot its own seat, and both play to the end.
+    #[test]
+    fn two_bot_processes_on_one_machine_have_their_own_names_tokens_and_seats() {
+        let data = tempfile::tempdir().unwrap();
+        let scenario = generated(data.path(), "2");
+        let port = free_port().to_string();
+        let addr = format!("127.0.0.1:{port}");
+        let mut host = headless(data.path(), &scenario, "8", &port);
+        let host_out = lines(&mut host);
+        wait_for(&host_out, "join code", 10);
+        let mut a = bot_process(data.path(), &addr, &[]);
+        let mut b = bot_process(data.path(), &addr, &[]);
+        let (ra, rb) = (lines(&mut a), lines(&mut b));
+        let (ca, oa, ea) = finish(a, ra, 90);
+        let (cb, ob, eb) = finish(b, rb, 90);
+        assert_eq!(ca, 0, "{oa:?}{ea}");
+        assert_eq!(cb, 0, "{ob:?}{eb}");
+        let (sa, sb) = (ended(&oa), ended(&ob));
+        assert_eq!((sa.len(), sb.len()), (4, 4), "{oa:?}{ob:?}");
+        let mut all: Vec<&String> = sa.iter().chain(&sb).collect();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 8, "a seat held twice: {sa:?} {sb:?}");
+        let (ch, oh, eh) = finish(host, host_out, 40);
+        assert_eq!(ch, 0, "{oh:?}{eh}");
+        let loaded = journal_of(&oh);
+        let mut names: Vec<String> = loaded
+            .events()
+            .iter()
+            .filter_map(|e| match &e.kind {
+                cbm_ttx_core::engine::EventKind::SeatTaken { name, .. } => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(names.len(), 8, "{names:?}");
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), 8, "two bots with one name: {names:?}");
+        // One set each, its own token file with its own four bots.
+        let mut sets = [ea.contains("bots: set 1,"), eb.contains("bots: set 1,")];
+        sets.sort();
+        assert_eq!(sets, [false, true], "{ea}{eb}");
+        assert!(ea.contains("bots: set 2,") || eb.contains("bots: set 2,"));
+        for n in [1, 2] {
+            let file = data.path().join(format!("bots/set-{n}.json"));
+            let tokens: std::collections::BTreeMap<String, String> =
+                serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+            assert_eq!(tokens.len(), 4, "{tokens:?}");
+            assert!(tokens.keys().all(|k| k.contains(&format!(" bot {n}."))));
+        }
+    }
+
+    /// A bot process killed (-9) while a round waits for it and started again takes
+    /// its own set: the same tokens, its own seats back (never the other process's),
+    /// and the exercise ends.
+    #[test]
+    fn a_bot_process_killed_mid_round_and_restarted_gets_its_own_seats_back() {
+        let data = tempfile::tempdir().unwrap();
+        let scenario = generated(data.path(), "4");
+        let port = free_port().to_string();
+        let addr = format!("127.0.0.1:{port}");
+        let mut host = headless(data.path(), &scenario, "8", &port);
+        let host_out = lines(&mut host);
+        wait_for(&host_out, "join code", 10);
+        // The first process updates slowly, so a round waits for it.
+        let mut first = bot_process(data.path(), &addr, &["--frame-ms", "500"]);
+        let first_out = lines(&mut first);
+        let first_seats = seated(&first_out, 4);
+        let set1 = data.path().join("bots/set-1.json");
+        let tokens = std::fs::read(&set1).unwrap();
+        let mut second = bot_process(data.path(), &addr, &[]);
+        let second_out = lines(&mut second);
+        let second_seats = seated(&second_out, 4);
+        assert!(
+            first_seats.iter().all(|s| !second_seats.contains(s)),
+            "{first_seats:?} {second_seats:?}"
+        );
+        // Mid-exercise: the first round closed, the next waits for the first process.
+        wait_for(&host_out, "round 1: closing", 30);
+        first.kill().unwrap();
+        first.wait().unwrap();
+        let mut again = bot_process(data.path(), &addr, &[]);
+        let again_out = lines(&mut again);
+        assert_eq!(seated(&again_out, 4), first_seats, "not its own seats");
+        let (ca, oa, ea) = finish(again, again_out, 90);
+        assert_eq!(ca, 0, "{oa:?}{ea}");
+        assert!(ea.contains("bots: set 1,"), "{ea}");
+        assert_eq!(ended(&oa), first_seats);
+        assert_eq!(std::fs::read(&set1).unwrap(), tokens, "tokens changed");
+        let (cb, ob, eb) = finish(second, second_out, 90);
+        assert_eq!(cb, 0, "{ob:?}{eb}");
+        assert_eq!(ended(&ob), second_seats);
+        let (ch, oh, eh) = finish(host, host_out, 40);
+        assert_eq!(ch, 0, "{oh:?}{eh}");
+        assert!(
+            journal_of(&oh)
+                .events()
+                .iter()
+                .any(|e| matches!(e.kind, cbm_ttx_core::engine::EventKind::ExerciseEnded))
+        );
+    }
+
+    /// A bot started before its host (or while the host restarts) keeps trying until
+    /// its --timeout, well past the first seconds of silence.
+    #[test]
+    fn a_bot_keeps_trying_until_a_late_host_is_up() {
+        let data = tempfile::tempdir().unwrap();
+        let port = free_port().to_string();
+        let addr = format!("127.0.0.1:{port}");
+        let mut bot = spawn(
+            &[
+                "join",
+                &addr,
+                "--code",
+                "SETS01",
+                "--bot",
+                "hawkish",
+                "--timeout",
+                "60",
+            ],
+            data.path(),
+        );
+        let bot_out = lines(&mut bot);
+        std::thread::sleep(Duration::from_secs(10));
+        let host = spawn(
+            &[
+                "host",
+                "scenarios/tutorial.ron",
+                "--headless",
+                "--players",
+                "1",
+                "--code",
+                "SETS01",
+                "--port",
+                &port,
+                "--bind",
+                "127.0.0.1",
+                "--no-web",
+            ],
+            data.path(),
+        );
+        let (code, out, err) = finish(bot, bot_out, 60);
+        assert_eq!(code, 0, "{out:?}{err}");
+        assert!(err.contains("no answer yet from the host"), "{err}");
+        assert_eq!(ended(&out).len(), 1, "{out:?}");
+        let (ch, oh, eh) = wait(host, 40);
+        assert_eq!(ch, 0, "{oh}{eh}");
     }
 }
