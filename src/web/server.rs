@@ -570,7 +570,10 @@ async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Response {
     );
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        // Not `no-referrer`: under it a browser sends `Origin: null` with the page's
+        // own forms, and browsers without `Sec-Fetch-Site` could then not be told
+        // from a forged request. Nothing leaves for another origin either way.
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if !is_asset {
@@ -627,10 +630,13 @@ async fn whole_body(req: Request) -> Result<Request, Box<Response>> {
 
 /// Why a state-changing request (any method but GET and HEAD) must be refused as
 /// coming from another site or origin, or None if it may go on. A request without
-/// `Origin` and `Sec-Fetch-Site` (not a browser) may go on. `Sec-Fetch-Site` must be
-/// `same-origin` or `none`; `Origin` must be the request's own (`http://` or
-/// `https://` and its `Host`) or `public_origin` (the origin of `--web-url`), never
-/// `null`.
+/// `Origin` and `Sec-Fetch-Site` (not a browser) may go on. `Sec-Fetch-Site` (set by
+/// the browser, never by a page) decides when present: `same-origin` or `none` go on
+/// whatever `Origin` says (a browser sends `Origin: null` for its own forms under
+/// some referrer policies), anything else is refused. Without it (browsers before
+/// 2023), `Origin` must be the request's own (`http://` or `https://` and its `Host`)
+/// or `public_origin` (the origin of `--web-url`); `null`, several origins or one
+/// that is not an http(s) origin are refused.
 fn foreign(req: &Request, public_origin: Option<&str>) -> Option<&'static str> {
     if matches!(
         *req.method(),
@@ -646,20 +652,27 @@ fn foreign(req: &Request, public_origin: Option<&str>) -> Option<&'static str> {
             if v.to_str().is_ok_and(|v| {
                 let v = v.trim();
                 v.eq_ignore_ascii_case("same-origin") || v.eq_ignore_ascii_case("none")
-            }) => {}
+            }) =>
+        {
+            return None;
+        }
         _ => return Some("the request came from another site"),
     }
     let mut origins = headers.get_all(header::ORIGIN).iter();
     let origin = match (origins.next(), origins.next()) {
         (None, _) => return None,
-        (Some(v), None) => v.to_str().ok()?,
+        (Some(v), None) => match v.to_str() {
+            Ok(v) => v.trim(),
+            Err(_) => return Some("the request names an unreadable origin"),
+        },
         _ => return Some("the request names more than one origin"),
     };
-    let origin = origin.trim();
     if origin.eq_ignore_ascii_case("null") {
         return Some("the request came from a page without an origin");
     }
-    let origin = url_origin(origin)?;
+    let Some(origin) = url_origin(origin) else {
+        return Some("the request came from a page that is not a web site");
+    };
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

@@ -793,6 +793,13 @@ fn a_form_on_another_site_or_port_neither_acts_nor_logs_the_browser_out() {
     let own = format!("http://{}", h.addr);
     let own_form = with(&[("Origin", &own), ("Sec-Fetch-Site", "same-origin")]);
     assert!(a.get("/").body.contains("Compose an action"));
+    // What a browser sends with its own form under a strict referrer policy:
+    // `Origin: null`, but `Sec-Fetch-Site: same-origin`, which no page can forge.
+    let null_own = with(&[("Origin", "null"), ("Sec-Fetch-Site", "same-origin")]);
+    let r = a.req("POST", "/act", &null_own, b"op=nothing-such");
+    assert_ne!(r.status, 403, "{}", r.body);
+    // The pages ask for a referrer policy under which browsers send their origin.
+    assert_eq!(a.get("/").header("referrer-policy"), Some("same-origin"));
     let r = a.req("POST", "/act", &own_form, b"op=ready");
     assert_eq!(r.status, 303, "{}", r.body);
     let done = h.finish();
@@ -842,6 +849,9 @@ fn only_the_public_urls_origin_is_accepted_besides_the_requests_own() {
         "https://ttx.example.org:8443",
         "https://ttx.example.org.evil.example",
         "null",
+        "file://",
+        "chrome-extension://abcdef",
+        "not an origin",
     ] {
         assert_eq!(post(other), 403, "{other}");
     }
@@ -849,7 +859,7 @@ fn only_the_public_urls_origin_is_accepted_besides_the_requests_own() {
     let r = b.req("GET", "/", &[("Origin", "https://evil.example")], b"");
     assert_eq!(r.status, 503);
     let c = server.counters.tally();
-    assert_eq!(c.cross_site, 4, "{c:?}");
+    assert_eq!(c.cross_site, 7, "{c:?}");
 }
 
 #[test]
