@@ -103,7 +103,7 @@ const wsUrl = await new Promise((resolve) => {
     const m = err.match(/DevTools listening on (ws:\/\/\S+)/);
     if (m) resolve(m[1]);
   });
-  setTimeout(() => fail("chromium did not start:\n" + err), 30_000).unref();
+  setTimeout(() => fail("chromium did not start:\n" + err), 90_000).unref();
 });
 const ws = new WebSocket(wsUrl);
 await new Promise((r, j) => { ws.onopen = r; ws.onerror = () => j(new Error("no DevTools socket")); });
@@ -220,9 +220,12 @@ await until("the staged message", "document.querySelector('#p-staged').innerText
 await shot("web-1280x720-staged.png", 1280, 720, false);
 // Ready: the round resolves; its outcomes arrive in the inbox.
 await click("#ready");
+await until("the confirmation", "document.querySelector('#notice .ok') !== null");
 await until("the next round", "document.querySelector('#p-status').innerText.includes('Round 2')", 30_000);
 await until("the resolution in the inbox", "document.querySelector('#p-inbox').innerText.includes('Round 1')");
 await until("the message delivered", "document.querySelector('#p-messages').innerText.includes('To Hillmark')");
+// "Marked ready." does not stand over the next round: a confirmation goes by itself.
+await until("the confirmation gone", "[...document.querySelectorAll('#notice .ok')].every((e) => getComputedStyle(e).visibility === 'hidden')", 10_000);
 if (await js("document.querySelectorAll('script').length") !== 3) fail("a script element came from player text");
 if (!(await js("document.querySelector('#p-messages').innerText.includes('<script>alert(1)</script>')"))) fail("the message text is not shown as typed");
 await shot("web-1280x720.png", 1280, 720, false);
