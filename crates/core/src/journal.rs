@@ -21,11 +21,13 @@
 //!
 //! # Damage
 //!
-//! A last line without its newline is a *torn* write (the power went mid-write): it
-//! is set aside in `<journal>.torn`, never silently lost. Any line with a newline
-//! whose checksum or content is wrong is *corruption*: the journal is refused with
-//! the file and line, and nothing is cut. So is a last line that holds a complete
-//! entry followed by stray bytes (a torn write is a prefix, never that). On replay every command is executed again
+//! A last line without its newline that is the start of an entry (or only zero
+//! bytes) is a *torn* write (the power went mid-write): it is set aside in
+//! `<journal>.torn`, never silently lost. Any line with a newline whose checksum or
+//! content is wrong is *corruption*: the journal is refused with the file and line,
+//! and nothing is cut. So is a last line that no write cut short could leave: a
+//! complete entry whose checksum does not match, one followed by stray bytes, or
+//! text no entry starts with. On replay every command is executed again
 //! and must give exactly the events recorded for it, so a foreign or altered record
 //! is refused with the line that gives it away.
 //!
@@ -578,17 +580,22 @@ pub fn read_from(path: &Path, mut reader: impl BufRead) -> Result<Loaded, Journa
         };
         match parsed {
             Ok(b) => batches.push((line.number, b)),
-            // A complete entry with stray bytes after it is damage: a torn write is
-            // a prefix of a line, never more than one.
-            Err(_) if last && !line.newline && !legacy && complete_with_junk(body) => {
+            // Only a last line cut short of its newline is a torn write, and only
+            // if it could be what a write cut short leaves: the start of an entry.
+            Err(_) if last && !line.newline && !legacy && !could_be_torn(body) => {
+                let reason = if complete_with_junk(body) {
+                    "a complete entry followed by stray bytes (damage, not a torn write)"
+                } else if decode(body, "").is_err_and(|e| e.starts_with("checksum")) {
+                    "a complete entry whose checksum does not match (damage, not a torn write)"
+                } else {
+                    "the last line is not the start of an entry, as a write cut short would leave (damage, not a torn write)"
+                };
                 return Err(JournalError::Corrupt {
                     path: shown,
                     line: line.number,
-                    reason: "a complete entry followed by stray bytes (damage, not a torn write)"
-                        .into(),
+                    reason: reason.into(),
                 });
             }
-            // Only a last line cut short of its newline is a torn write.
             Err(_) if last && !line.newline => {
                 torn = Some(TornTail {
                     line: line.number,
@@ -612,6 +619,56 @@ pub fn read_from(path: &Path, mut reader: impl BufRead) -> Result<Loaded, Journa
         torn,
         tip,
     })
+}
+
+/// Could `line` (the last line of a version-2 journal, without its newline) be what a
+/// write cut short leaves? Yes for a proper prefix of a framed entry
+/// (`{"sum":"<16 hex>","batch":<JSON>}` with its end missing) and for zero bytes only
+/// (some file systems extend a file before its data reaches the disk). No for a
+/// complete entry (whatever its checksum), anything after one, or text that no
+/// entry starts with.
+fn could_be_torn(line: &[u8]) -> bool {
+    if !line.is_empty() && line.iter().all(|&b| b == 0) {
+        return true;
+    }
+    // The fixed parts in order; each must match as far as the line goes.
+    let is_hex = |b: &u8| b.is_ascii_digit() || (b'a'..=b'f').contains(b);
+    let mut at = 0;
+    // (the part's bytes, or as many hex digits as the part is long)
+    let parts: [(&[u8], bool); 3] = [(PREFIX, false), (&[0; SUM_HEX], true), (MIDDLE, false)];
+    for (part, hex) in parts {
+        let end = line.len().min(at + part.len());
+        let got = &line[at..end];
+        let fits = if hex {
+            got.iter().all(is_hex)
+        } else {
+            part.starts_with(got)
+        };
+        if !fits {
+            return false;
+        }
+        if end == line.len() {
+            return true;
+        }
+        at = end;
+    }
+    // The batch's JSON, then `}`: cut short means the JSON ends early, or it is
+    // whole and the brace is missing.
+    let rest = &line[at..];
+    let mut values =
+        serde_json::Deserializer::from_slice(rest).into_iter::<serde::de::IgnoredAny>();
+    match values.next() {
+        None => true,
+        Some(Err(e)) if e.is_eof() => true,
+        // serde_json calls a number cut short (`-`, `1.`, `2e`) invalid, not unfinished:
+        // with a digit after it, a prefix of JSON reads on to the end.
+        Some(Err(_)) => {
+            let mut more = rest.to_vec();
+            more.push(b'0');
+            serde_json::from_slice::<serde::de::IgnoredAny>(&more).is_err_and(|e| e.is_eof())
+        }
+        Some(Ok(_)) => values.byte_offset() == rest.len(),
+    }
 }
 
 /// Does `line` start with a whole JSON value and go on after it?

@@ -9,6 +9,7 @@
 //! - [`sim`]: bot policies and batch simulation.
 //! - [`narrate`], [`report`]: events in words; the after-action report and MSEL.
 
+pub mod chars;
 pub mod clock;
 pub mod engine;
 pub mod files;

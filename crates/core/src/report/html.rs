@@ -3,9 +3,10 @@
 use super::{Block, Doc};
 
 /// `s` escaped for HTML text and quoted attribute values: `& < > " '` become
-/// entities; control characters (other than newline and tab) and bidirectional
-/// overrides (U+202A–U+202E, U+2066–U+2069, which could reorder what a reader sees)
-/// become U+FFFD. The report and the participant web pages escape with this.
+/// entities; control characters other than newline and tab, and every other
+/// character that hides or reorders text ([`super::is_deceptive`]: bidirectional
+/// marks and overrides, zero-width characters, separators, tags), become U+FFFD. The
+/// report and the participant web pages escape with this.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     esc_into(&mut out, s);

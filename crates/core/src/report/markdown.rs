@@ -6,13 +6,14 @@
 
 use super::{Block, Doc};
 
-/// Text on one line: line breaks and other control characters become spaces, runs of
-/// white space one space, with none at either end; bidirectional overrides and
-/// isolates (see [`super::is_deceptive`]) become U+FFFD, as in the HTML report.
+/// Text on one line: line breaks (U+2028 and U+2029 too) and other control
+/// characters become spaces, runs of white space one space, with none at either end;
+/// the other characters that hide or reorder text ([`super::is_deceptive`]) become
+/// U+FFFD, as in the HTML report.
 pub fn one_line(s: &str) -> String {
     s.chars()
         .map(|c| match c {
-            c if c.is_control() => ' ',
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') => ' ',
             c if super::is_deceptive(c) => '\u{FFFD}',
             c => c,
         })

@@ -14,15 +14,7 @@ use std::path::Path;
 
 pub use crate::files::write_atomic;
 
-/// Whether `c` would change what a reader sees without being seen: a control
-/// character (U+0000–U+001F, U+007F–U+009F, newline and tab included) or a
-/// bidirectional embedding, override or isolate (U+202A–U+202E, U+2066–U+2069; the
-/// "Trojan Source" characters of CVE-2021-42574). Every writer of text a player or
-/// author wrote (the HTML and Markdown reports, the participant web pages) replaces
-/// them.
-pub fn is_deceptive(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
+pub use crate::chars::is_deceptive;
 
 use crate::engine::Event;
 use crate::scenario::{Lang, Scenario};

@@ -375,7 +375,7 @@ impl Excerpt {
                         break;
                     }
                     map.push((start + i, text.len()));
-                    text.push(if c == '\t' || !(c.is_control() || is_invisible(c)) {
+                    text.push(if c == '\t' || !crate::chars::is_deceptive(c) {
                         c
                     } else {
                         ' '
@@ -436,14 +436,6 @@ impl Excerpt {
             .unwrap_or(0);
         (l.file_line, l.lo + col)
     }
-}
-
-/// Characters that would move or hide text in a terminal.
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{85}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
-    )
 }
 
 impl SourceCode for Excerpt {

@@ -78,8 +78,12 @@ fn a_multi_event_command_cut_at_any_byte_replays_to_before_or_after_it() {
         .unwrap()
         + 1;
     for cut in start..=bytes.len() {
-        let loaded = journal::read_from(&path, &bytes[..cut])
-            .unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
+        let loaded = journal::read_from(&path, &bytes[..cut]).unwrap_or_else(|e| {
+            panic!(
+                "cut at {cut}: {e} {:?}",
+                String::from_utf8_lossy(&bytes[cut.saturating_sub(30)..cut])
+            )
+        });
         let game = loaded.replay(s.clone()).unwrap();
         let whole = cut >= bytes.len() - 1;
         let expected = if whole { &after } else { &before };
@@ -446,5 +450,56 @@ mod structure {
         let cut = &bytes[..bytes.len() - 20];
         let loaded = journal::read_from(std::path::Path::new("j.jsonl"), cut).unwrap();
         assert!(loaded.torn.is_some());
+    }
+
+    /// What a write cut short can leave after the last newline: the start of an entry,
+    /// or zero bytes. Anything else there is damage, refused at that line.
+    #[test]
+    fn only_what_a_write_cut_short_leaves_is_taken_for_a_torn_write() {
+        let (_, bytes) = crate::fuzz::real_journal();
+        let lines = bytes.iter().filter(|b| **b == b'\n').count();
+        let start = bytes[..bytes.len() - 1]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .unwrap()
+            + 1;
+        let last = &bytes[start..bytes.len() - 1];
+        // The last line whole without its newline, with one byte of its batch altered:
+        // complete, so not torn, and its checksum no longer matches.
+        let mut altered = last.to_vec();
+        let i = altered.len() - 10;
+        altered[i] = if altered[i] == b'0' { b'1' } else { b'0' };
+        let damaged: Vec<&[u8]> = vec![
+            &altered,
+            b"garbage",
+            b"{\"a\":1}",
+            b"{\"sum\":\"xyz",
+            b"{\"sum\":\"0123456789abcdef\",\"batch\":{}}}",
+            b"{\"sum\":\"0123456789abcdef\",\"batch\":[1,]",
+        ];
+        for tail in damaged {
+            let mut j = bytes.clone();
+            j.extend_from_slice(tail);
+            assert_eq!(
+                corrupt_at(&j),
+                Some(lines + 1),
+                "{:?}",
+                String::from_utf8_lossy(tail)
+            );
+        }
+        // Every proper prefix of a real entry, and zeros, are torn writes.
+        let mut tails: Vec<Vec<u8>> = (1..last.len()).map(|n| last[..n].to_vec()).collect();
+        tails.push(vec![0; 100]);
+        for tail in tails {
+            let mut j = bytes.clone();
+            j.extend_from_slice(&tail);
+            let loaded = journal::read_from(std::path::Path::new("j.jsonl"), &j[..])
+                .unwrap_or_else(|e| panic!("{:?}: {e}", String::from_utf8_lossy(&tail)));
+            assert!(
+                loaded.torn.is_some(),
+                "{:?}",
+                String::from_utf8_lossy(&tail)
+            );
+        }
     }
 }

@@ -148,7 +148,7 @@ fn text_strategy() -> impl Strategy<Value = String> {
         Just("[link](javascript:alert(1)) ![i](x) <http://x> &amp; &#60;".to_owned()),
         Just("```\nfence".to_owned()),
         // Trojan Source: an override that reorders what a reader sees, and an isolate.
-        "[a-z \u{202A}-\u{202E}\u{2066}-\u{2069}\u{0}\u{7}\u{1b}\u{85}]{0,20}",
+        "[a-z \u{202A}-\u{202E}\u{2066}-\u{2069}\u{0}\u{7}\u{1b}\u{85}\u{200B}-\u{200F}\u{61C}\u{2028}\u{2029}\u{FEFF}\u{E0041}\u{E007F}]{0,20}",
     ]
 }
 
