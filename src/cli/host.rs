@@ -45,8 +45,10 @@ pub struct Args {
     /// Continue the exercise recorded in this journal (same join code and seats).
     #[arg(long)]
     pub resume: Option<PathBuf>,
-    /// With --headless --resume: seconds to wait for the participants to come back
-    /// before the exercise moves on.
+    /// With --headless: a seat whose participant has been gone this long no longer
+    /// holds a round up (it is freed once the round waits only for it); with --resume,
+    /// also how long to wait for the participants to come back before the exercise
+    /// moves on.
     #[arg(long, default_value_t = 30)]
     pub rejoin_seconds: u64,
     /// Seed (default: the scenario's).
@@ -183,6 +185,9 @@ pub fn run(args: &Args) -> i32 {
             }
         }
     };
+    if opts.resume.is_some() {
+        resume_notes(args, &session, app.world().resource::<SeatRegistry>());
+    }
     let players = {
         let mut seats = app.world_mut().resource_mut::<SeatRegistry>();
         let n = args.players.or(seats.players()).unwrap_or(1);
@@ -196,6 +201,7 @@ pub fn run(args: &Args) -> i32 {
         web.as_ref(),
     );
     let mut director = Director::new(players);
+    director.release_after = Some(Duration::from_secs(args.rejoin_seconds));
     if opts.resume.is_some() {
         director.rejoin = Duration::from_secs(args.rejoin_seconds);
     }
@@ -205,6 +211,34 @@ pub fn run(args: &Args) -> i32 {
     match app.run() {
         AppExit::Success => 0,
         AppExit::Error(c) => c.get() as i32,
+    }
+}
+
+/// What a resume set aside and which options it did not follow, said before anything
+/// else (the facilitator's window shows the torn tail on its screen).
+fn resume_notes(args: &Args, session: &cbm_ttx_core::session::Session, seats: &SeatRegistry) {
+    if let Some((t, side)) = session.torn() {
+        crate::errln!(
+            "note: the journal's last line (line {}) was cut off, probably by a crash, and was set aside in {}. Everything before it was restored.",
+            t.line,
+            side.display()
+        );
+    }
+    if let Some(code) = &args.code
+        && !code.trim().eq_ignore_ascii_case(&seats.code)
+    {
+        crate::errln!(
+            "warning: --code {code} ignored: a resumed exercise keeps its join code {}, which participants already have",
+            seats.code
+        );
+    }
+    let seed = session.situation().seed();
+    if let Some(asked) = args.seed
+        && asked != seed
+    {
+        crate::errln!(
+            "warning: --seed {asked} ignored: a resumed exercise keeps its seed {seed} (the journal's chance draws were made with it)"
+        );
     }
 }
 

@@ -262,6 +262,9 @@ struct Bot {
     seated_at: Option<String>,
 }
 
+/// How often a bot whose seat claim is unanswered looks for the answer.
+const CLAIM_FRAME: Duration = Duration::from_millis(10);
+
 /// Headless bots: each takes the given seat or a free one, plays, and stops when the
 /// exercise ends. Several share this thread, updated in turn; one that fails does not
 /// stop the others, and the process says at the end which failed and why.
@@ -340,27 +343,27 @@ fn bots(args: &Args, addr: SocketAddr, policy: Policy) -> i32 {
             }
             running += 1;
             // Like a person's app, a bot updates at a steady rate (not as fast as it can:
-            // a hundred clients spinning would flood the host's socket).
-            if bot.last_update.elapsed() >= frame {
+            // a hundred clients spinning would flood the host's socket) — except while
+            // its claim is unanswered: the host has journaled the seat as soon as it
+            // answers, and the token must be kept before anything can kill this process.
+            let due = if app.world().resource::<LanClient>().claim_in_flight() {
+                frame.min(CLAIM_FRAME)
+            } else {
+                frame
+            };
+            if bot.last_update.elapsed() >= due {
                 bot.last_update = Instant::now();
                 app.update();
-            }
-        }
-        // Keep each bot's token as soon as it has one.
-        let mut changed = false;
-        for bot in bots.iter_mut() {
-            let Some(app) = &bot.app else { continue };
-            let c = app.world().resource::<LanClient>();
-            if c.token.is_some() && bot.kept != c.token {
-                bot.kept = c.token.clone();
-                if let (Some(a), Some(t)) = (c.addr, &c.token) {
-                    set.tokens.insert(token_key(a, &c.code, &c.name), t.clone());
-                    changed = true;
+                // Keep the token in the frame it came in, before any other bot's frame.
+                let c = app.world().resource::<LanClient>();
+                if c.token.is_some() && bot.kept != c.token {
+                    bot.kept = c.token.clone();
+                    if let (Some(a), Some(t)) = (c.addr, &c.token) {
+                        set.tokens.insert(token_key(a, &c.code, &c.name), t.clone());
+                        set.save();
+                    }
                 }
             }
-        }
-        if changed {
-            set.save();
         }
         // Said once the token is kept: the seat is this bot's to take back.
         for bot in bots.iter_mut() {

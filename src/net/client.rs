@@ -126,6 +126,11 @@ impl LanClient {
         self.hello_sent = false;
     }
 
+    /// Whether a hello was sent and its answer (a seat, a refusal) has not come yet.
+    pub fn claim_in_flight(&self) -> bool {
+        self.hello_sent && !matches!(self.status, Status::Seated | Status::Denied(_))
+    }
+
     /// Whether the transport ever got through to the host.
     pub fn ever_connected(&self) -> bool {
         self.was_connected

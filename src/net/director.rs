@@ -3,6 +3,7 @@
 //! out, and stops after the last round — but only once every participant has had
 //! the end (a client that lost the host needs a while to notice and come back).
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use bevy::prelude::*;
@@ -21,6 +22,11 @@ pub struct Director {
     /// After a resume: wait this long for the seated participants to come back before
     /// moving the exercise on (they come back with their tokens).
     pub rejoin: Duration,
+    /// A seat whose participant has been gone this long no longer holds a round up:
+    /// once it is all the round waits for, the director frees it (journaled, as
+    /// `join --control-key K --free SEAT` would) and the round closes without it. None:
+    /// rounds wait for every seat (the facilitator's window frees seats by hand).
+    pub release_after: Option<Duration>,
     /// After the end: stay up at most this long until every participant has the end.
     pub linger: Duration,
     /// Set when the exercise has ended and everyone has it (the app then exits).
@@ -36,6 +42,7 @@ impl Director {
         Director {
             players,
             rejoin: Duration::ZERO,
+            release_after: None,
             linger: Duration::from_secs(20),
             done: false,
             started: None,
@@ -66,6 +73,7 @@ impl Plugin for DirectorPlugin {
 fn direct(
     time: Res<Time<Real>>,
     mut last_report: Local<f64>,
+    mut absent: Local<BTreeMap<Seat, f64>>,
     mut frames: ResMut<FrameTimes>,
     mut director: ResMut<Director>,
     mut ex: ResMut<Exercise>,
@@ -89,6 +97,19 @@ fn direct(
     if st.phase() != Phase::Setup {
         frames.0.push(time.delta_secs_f64());
     }
+    let seated: Vec<Seat> = st
+        .seats()
+        .keys()
+        .copied()
+        .filter(|s| matches!(s, Seat::State(_) | Seat::Body(_)))
+        .collect();
+    // Since when each seat of the record has had nobody connected in it (a seat
+    // claimed before a restart and not taken back yet counts from the restart).
+    let connected = |s: &Seat| seats.holder(&s.key(session.scenario())).is_some();
+    absent.retain(|s, _| seated.contains(s) && !connected(s));
+    for s in seated.iter().filter(|s| !connected(s)) {
+        absent.entry(*s).or_insert(now);
+    }
     // After a resume, the participants first come back (or the wait runs out).
     let waiting = now - started < director.rejoin.as_secs_f64()
         && !seats.all_caught_up(session.events().len());
@@ -103,12 +124,6 @@ fn direct(
         }
         return;
     }
-    let seated: Vec<Seat> = st
-        .seats()
-        .keys()
-        .copied()
-        .filter(|s| matches!(s, Seat::State(_) | Seat::Body(_)))
-        .collect();
     match st.phase() {
         Phase::Setup => {
             if now - *last_report > 5.0 {
@@ -130,6 +145,13 @@ fn direct(
             control(session, Command::BeginDeliberation { seconds });
         }
         Phase::Deliberation => {
+            if let Some(after) = director.release_after
+                && release_absent(session, &st, &seated, &absent, now, after)
+            {
+                // The freed seats are out of the record; the round is looked at again
+                // next frame.
+                return;
+            }
             let all_ready = !seated.is_empty() && seated.iter().all(|s| st.ready().contains(s));
             let sequential_done = session.scenario().turn_order == TurnOrder::Sequential
                 && st.turn().is_none()
@@ -169,6 +191,55 @@ fn direct(
             exit.write(AppExit::Success);
         }
     }
+}
+
+/// Free the seats a round waits for only because their participants are gone (for
+/// longer than `after`): when every seat with someone connected is ready, or when the
+/// turn is an absent State's. Returns whether any seat was freed.
+fn release_absent(
+    session: &mut cbm_ttx_core::session::Session,
+    st: &cbm_ttx_core::engine::Situation,
+    seated: &[Seat],
+    absent: &BTreeMap<Seat, f64>,
+    now: f64,
+    after: Duration,
+) -> bool {
+    let gone = |s: &Seat| {
+        absent
+            .get(s)
+            .is_some_and(|t| now - t >= after.as_secs_f64())
+    };
+    let present: Vec<&Seat> = seated.iter().filter(|s| !absent.contains_key(s)).collect();
+    // Nobody left to play: nothing to move on for.
+    if present.is_empty() {
+        return false;
+    }
+    let others_ready = present.iter().all(|s| st.ready().contains(s));
+    let turn = |s: &Seat| {
+        session.scenario().turn_order == TurnOrder::Sequential
+            && st.turn().is_some_and(|t| s.state() == Some(t))
+    };
+    let blocking: Vec<Seat> = seated
+        .iter()
+        .filter(|s| gone(s) && !st.ready().contains(s) && (others_ready || turn(s)))
+        .copied()
+        .collect();
+    let mut freed = false;
+    for seat in blocking {
+        let key = seat.key(session.scenario());
+        let name = st.seats().get(&seat).cloned().unwrap_or_default();
+        let secs = absent.get(&seat).map(|t| now - t).unwrap_or_default();
+        crate::outln!(
+            "round {}: freeing seat {key} ({name}): nobody has been connected in it for {secs:.0} s (over --rejoin-seconds {}) and the round is waiting for it",
+            st.round(),
+            after.as_secs()
+        );
+        match session.command(Seat::Control, Command::FreeSeat { seat }) {
+            Ok(_) => freed = true,
+            Err(e) => warn!("director: free {key}: {e}"),
+        }
+    }
+    freed
 }
 
 /// Frame times and host-side handling latency, for load tests.

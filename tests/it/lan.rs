@@ -1548,4 +1548,171 @@ mod processes {
         let (ch, oh, eh) = wait(host, 40);
         assert_eq!(ch, 0, "{oh}{eh}");
     }
+
+    /// A seat whose participant is gone for good (its process killed once seated, never
+    /// started again) holds a clockless round up only for --rejoin-seconds: the
+    /// headless host frees it, journaled and said, and the exercise ends with the
+    /// others.
+    #[test]
+    fn a_seat_whose_participant_never_comes_back_stops_holding_up_a_clockless_round() {
+        let data = tempfile::tempdir().unwrap();
+        let port = free_port().to_string();
+        let addr = format!("127.0.0.1:{port}");
+        let mut host = spawn(
+            &[
+                "host",
+                "scenarios/tutorial.ron",
+                "--headless",
+                "--players",
+                "2",
+                "--code",
+                "GONE01",
+                "--port",
+                &port,
+                "--bind",
+                "127.0.0.1",
+                "--round-seconds",
+                "0",
+                "--rejoin-seconds",
+                "2",
+                "--no-web",
+            ],
+            data.path(),
+        );
+        let host_out = lines(&mut host);
+        wait_for(&host_out, "join code", 10);
+        let bot = |name: &str, seat: &str| {
+            spawn(
+                &[
+                    "join",
+                    &addr,
+                    "--code",
+                    "GONE01",
+                    "--bot",
+                    "cooperative",
+                    "--seat",
+                    seat,
+                    "--name",
+                    name,
+                    "--timeout",
+                    "80",
+                ],
+                data.path(),
+            )
+        };
+        let mut gone = bot("Gone", "lakeland");
+        let gone_out = lines(&mut gone);
+        wait_for(&gone_out, "Gone: seated at lakeland", 30);
+        gone.kill().unwrap();
+        gone.wait().unwrap();
+        let stay = bot("Stay", "hillmark");
+        let (cs, os, es) = wait(stay, 100);
+        assert_eq!(cs, 0, "{os}{es}");
+        assert!(os.contains("hillmark: the exercise ended"), "{os}");
+        let (ch, oh, eh) = finish(host, host_out, 60);
+        assert_eq!(ch, 0, "{oh:?}{eh}");
+        assert!(
+            oh.iter()
+                .any(|l| l.contains("freeing seat lakeland (Gone)")
+                    && l.contains("--rejoin-seconds 2")),
+            "{oh:?}"
+        );
+        let loaded = journal_of(&oh);
+        let events = loaded.events();
+        let freed: Vec<String> = events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                cbm_ttx_core::engine::EventKind::SeatFreed { seat } => {
+                    Some(seat.key(&crate::common::tutorial()))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(freed, ["lakeland"]);
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e.kind, cbm_ttx_core::engine::EventKind::ExerciseEnded))
+        );
+    }
+
+    /// A headless resume says what it set aside (a torn last line) and which options it
+    /// did not follow (--code, --seed: the exercise keeps its own).
+    #[test]
+    fn a_headless_resume_says_what_it_set_aside_and_what_it_ignored() {
+        let data = tempfile::tempdir().unwrap();
+        let journal = data.path().join("j.jsonl");
+        {
+            let rec = cbm_ttx_core::session::Recording {
+                path: Some(journal.clone()),
+                ..Default::default()
+            };
+            let mut s =
+                cbm_ttx_core::session::Session::start(crate::common::tutorial(), None, 1, rec)
+                    .unwrap();
+            s.command(
+                cbm_ttx_core::engine::Seat::Control,
+                cbm_ttx_core::engine::Command::Start,
+            )
+            .unwrap();
+        }
+        let mut bytes = std::fs::read(&journal).unwrap();
+        let torn_line = bytes.iter().filter(|b| **b == b'\n').count() + 1;
+        bytes.extend_from_slice(b"{\"sum\":\"0123");
+        std::fs::write(&journal, &bytes).unwrap();
+        std::fs::write(
+            cbm_ttx::net::seats::side_file(&journal),
+            br#"{"code":"RES001","control_key":"k","tokens":{}}"#,
+        )
+        .unwrap();
+        let port = free_port().to_string();
+        let resume = |extra: &[&str]| {
+            let mut args = vec![
+                "host",
+                "--headless",
+                "--resume",
+                journal.to_str().unwrap(),
+                "--port",
+                &port,
+                "--bind",
+                "127.0.0.1",
+                "--no-web",
+            ];
+            args.extend_from_slice(extra);
+            let mut host = spawn(&args, data.path());
+            let out = lines(&mut host);
+            wait_for(&out, "control key", 20);
+            host.kill().unwrap();
+            host.wait().unwrap();
+            let mut err = String::new();
+            host.stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            err
+        };
+        let err = resume(&["--code", "OTHER", "--seed", "7"]);
+        let torn = format!("{}.torn", journal.display());
+        assert!(
+            err.contains(&format!("line {torn_line}) was cut off"))
+                && err.contains(&format!("set aside in {torn}")),
+            "{err}"
+        );
+        assert!(std::path::Path::new(&torn).exists());
+        assert!(
+            err.contains("--code OTHER ignored: a resumed exercise keeps its join code RES001"),
+            "{err}"
+        );
+        assert!(
+            err.contains("--seed 7 ignored: a resumed exercise keeps its seed 1"),
+            "{err}"
+        );
+        // The same code and seed again, nothing left torn: nothing to say.
+        let err = resume(&["--code", "res001", "--seed", "1"]);
+        assert!(
+            !err.contains("ignored") && !err.contains("cut off"),
+            "{err}"
+        );
+    }
 }
