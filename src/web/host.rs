@@ -273,23 +273,20 @@ fn form_value<'a>(form: &'a [(String, String)], key: &str) -> Option<&'a str> {
     form.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
 }
 
-/// 401 for a browser without a seat; a token the host does not know (`presented`) is
-/// cleared, and no cookie is touched otherwise.
-fn unauthorized(web: &mut WebHost, presented: bool) -> Reply {
+/// 401 for a browser without a seat. Asks to clear the seat cookie: the server does
+/// so only when the request presented one (a token the host does not know, or a
+/// value that is no token at all), never for a request without it.
+fn unauthorized(web: &mut WebHost) -> Reply {
     web.stats.unauthorized += 1;
-    let r = Reply::html(
+    Reply::html(
         401,
         page::message_page(
             "Not seated",
             "This browser holds no seat in the exercise (or exercise control freed it). Join again with the code.",
             Some(("/", "Join")),
         ),
-    );
-    if presented {
-        r.with_cookie(CookieOp::Clear)
-    } else {
-        r
-    }
+    )
+    .with_cookie(CookieOp::Clear)
 }
 
 fn hash(s: &str) -> u64 {
@@ -457,7 +454,7 @@ fn handle(
         }
         Ask::Compose { token, form, htmx } => {
             let Some((_, seat, _)) = web.seat_of(seats, session, token.as_deref()) else {
-                return unauthorized(web, token.is_some());
+                return unauthorized(web);
             };
             let clock = session.clock();
             let view = session.view(seat);
@@ -491,7 +488,7 @@ fn handle(
         }
         Ask::Act { token, form, htmx } => {
             let Some((id, seat, _)) = web.seat_of(seats, session, token.as_deref()) else {
-                return unauthorized(web, token.is_some());
+                return unauthorized(web);
             };
             let op = form_value(&form, "op").unwrap_or("");
             let mut compose = Compose::default();
@@ -587,7 +584,7 @@ fn handle(
         }
         Ask::Subscribe { token } => {
             let Some((id, seat, _)) = web.seat_of(seats, session, token.as_deref()) else {
-                return unauthorized(web, token.is_some());
+                return unauthorized(web);
             };
             let (tx, rx) = mpsc::channel(STREAM_BACKLOG);
             web.streams.push(Stream {
@@ -645,7 +642,7 @@ fn handle(
         }
         Ask::ApiEvents { token, from } => {
             let Some((id, seat, key)) = web.seat_of(seats, session, token.as_deref()) else {
-                return unauthorized(web, token.is_some());
+                return unauthorized(web);
             };
             let all = session.events();
             let scenario = session.scenario();

@@ -761,16 +761,28 @@ fn a_form_on_another_site_or_port_neither_acts_nor_logs_the_browser_out() {
     assert!(r.header("set-cookie").is_none(), "{}", r.head);
     assert!(stranger.get("/").header("set-cookie").is_none());
     // A token the host does not know is cleared.
-    let forged = Browser {
-        cookie: Some("cbm_ttx_seat=0123456789abcdef0123456789abcdef".into()),
-        ..stranger.clone()
-    };
-    let r = forged.post("/act", "op=ready");
-    assert_eq!(r.status, 401);
-    assert!(
-        r.header("set-cookie")
-            .is_some_and(|c| c.contains("Max-Age=0"))
-    );
+    // So is a value that is no token at all (control bytes escaped, overlong, quoted).
+    let long = format!("cbm_ttx_seat={}", "a".repeat(3000));
+    for cookie in [
+        "cbm_ttx_seat=0123456789abcdef0123456789abcdef",
+        "cbm_ttx_seat=%00%0d%0a",
+        long.as_str(),
+        "cbm_ttx_seat=\"0123456789abcdef\"",
+        "other=1; cbm_ttx_seat=",
+    ] {
+        let forged = Browser {
+            cookie: Some(cookie.into()),
+            ..stranger.clone()
+        };
+        let r = forged.post("/act", "op=ready");
+        assert_eq!(r.status, 401, "{cookie}");
+        assert!(
+            r.header("set-cookie")
+                .is_some_and(|c| c.contains("Max-Age=0")),
+            "{cookie}: {}",
+            r.head
+        );
+    }
     // A page on another port of the same host is same-site: the cookie is sent, but
     // its Origin (or Sec-Fetch-Site) gives it away.
     for extra in [
