@@ -227,7 +227,12 @@ fn release_absent(
     let mut freed = false;
     for seat in blocking {
         let key = seat.key(session.scenario());
-        let name = st.seats().get(&seat).cloned().unwrap_or_default();
+        // A participant's name, so nothing in it can act on the terminal.
+        let name = st
+            .seats()
+            .get(&seat)
+            .map(|n| cbm_ttx_core::chars::plain(n).into_owned())
+            .unwrap_or_default();
         let secs = absent.get(&seat).map(|t| now - t).unwrap_or_default();
         crate::outln!(
             "round {}: freeing seat {key} ({name}): nobody has been connected in it for {secs:.0} s (over --rejoin-seconds {}) and the round is waiting for it",

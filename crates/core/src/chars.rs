@@ -24,3 +24,32 @@ pub fn is_deceptive(c: char) -> bool {
                 | '\u{E0000}'..='\u{E007F}'
         )
 }
+
+/// `s` with every character of [`is_deceptive`] replaced by U+FFFD, for a terminal
+/// line or a log: a participant's name can then neither move the cursor, retitle the
+/// window (ANSI escapes) nor reorder what the facilitator reads. Borrowed when there
+/// is nothing to replace.
+pub fn plain(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(is_deceptive) {
+        s.chars()
+            .map(|c| if is_deceptive(c) { '\u{FFFD}' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_leaves_text_and_replaces_what_hides_or_reorders_it() {
+        assert_eq!(plain("Ana Lind — Пётр"), "Ana Lind — Пётр");
+        assert_eq!(
+            plain("\u{1b}]0;owned\u{7}Ana\u{202E}x\u{200B}"),
+            "\u{FFFD}]0;owned\u{FFFD}Ana\u{FFFD}x\u{FFFD}"
+        );
+    }
+}
