@@ -1193,16 +1193,12 @@ mod processes {
         assert!(status.success());
     }
 
-    /// A resume that is refused (damaged side file, UDP or web port in use) stops
-    /// before the journal is touched: its torn tail stays where it was, no setting is
-    /// appended, not a byte changes.
-    #[test]
-    fn a_refused_resume_leaves_the_journal_as_it_was() {
-        let data = tempfile::tempdir().unwrap();
-        let journal = data.path().join("j.jsonl");
+    /// Write a Tutorial journal at `journal` that was started, then cut by a crash in
+    /// the middle of its next line (a torn tail); returns that line's number.
+    fn started_with_a_torn_tail(journal: &std::path::Path) -> usize {
         {
             let rec = cbm_ttx_core::session::Recording {
-                path: Some(journal.clone()),
+                path: Some(journal.to_owned()),
                 ..Default::default()
             };
             let mut s =
@@ -1214,10 +1210,22 @@ mod processes {
             )
             .unwrap();
         }
-        // A torn last line, as a crash mid-write leaves it.
-        let mut bytes = std::fs::read(&journal).unwrap();
+        let mut bytes = std::fs::read(journal).unwrap();
+        let torn_line = bytes.iter().filter(|b| **b == b'\n').count() + 1;
         bytes.extend_from_slice(b"{\"sum\":\"0123");
-        std::fs::write(&journal, &bytes).unwrap();
+        std::fs::write(journal, &bytes).unwrap();
+        torn_line
+    }
+
+    /// A resume that is refused (damaged side file, UDP or web port in use) stops
+    /// before the journal is touched: its torn tail stays where it was, no setting is
+    /// appended, not a byte changes.
+    #[test]
+    fn a_refused_resume_leaves_the_journal_as_it_was() {
+        let data = tempfile::tempdir().unwrap();
+        let journal = data.path().join("j.jsonl");
+        started_with_a_torn_tail(&journal);
+        let bytes = std::fs::read(&journal).unwrap();
         let side = cbm_ttx::net::seats::side_file(&journal);
         let resume = |port: u16, web: u16| {
             let (port, web) = (port.to_string(), web.to_string());
@@ -1642,24 +1650,7 @@ mod processes {
     fn a_headless_resume_says_what_it_set_aside_and_what_it_ignored() {
         let data = tempfile::tempdir().unwrap();
         let journal = data.path().join("j.jsonl");
-        {
-            let rec = cbm_ttx_core::session::Recording {
-                path: Some(journal.clone()),
-                ..Default::default()
-            };
-            let mut s =
-                cbm_ttx_core::session::Session::start(crate::common::tutorial(), None, 1, rec)
-                    .unwrap();
-            s.command(
-                cbm_ttx_core::engine::Seat::Control,
-                cbm_ttx_core::engine::Command::Start,
-            )
-            .unwrap();
-        }
-        let mut bytes = std::fs::read(&journal).unwrap();
-        let torn_line = bytes.iter().filter(|b| **b == b'\n').count() + 1;
-        bytes.extend_from_slice(b"{\"sum\":\"0123");
-        std::fs::write(&journal, &bytes).unwrap();
+        let torn_line = started_with_a_torn_tail(&journal);
         std::fs::write(
             cbm_ttx::net::seats::side_file(&journal),
             br#"{"code":"RES001","control_key":"k","tokens":{}}"#,
