@@ -133,6 +133,27 @@ def click(label, then, what=None, timeout=15.0):
     time.sleep(0.3)
     xdo("mousemove", "--window", WID, str(x), str(y))
     time.sleep(0.05)
+    # A hand aims at what the screen shows after it moved: the move is input, so the
+    # app draws; if that frame puts the control elsewhere (a layout that changed
+    # after the last drawn frame), aim again, as an eye would.
+    aimed = control(s, label)["visible"]
+    for _ in range(5):
+        moved_frame = s["frame"]
+        t_end = time.monotonic() + 1.0
+        s3 = probe()
+        while s3["frame"] <= moved_frame and time.monotonic() < t_end:
+            time.sleep(0.02)
+            s3 = probe()
+        c3 = control(s3, label)
+        s = s3
+        if c3 is None or c3["visible"] == aimed:
+            break
+        aimed = c3["visible"]
+        x0, y0, x1, y1 = aimed
+        x, y = int((x0 + x1) / 2), int((y0 + y1) / 2)
+        log(f"{label!r} moved after the pointer came: aiming again")
+        xdo("mousemove", "--window", WID, str(x), str(y))
+        time.sleep(0.05)
     t0 = time.monotonic()
     # Press and release like a hand does (a frame or so apart).
     xdo("mousedown", "1")
