@@ -49,6 +49,24 @@ struct Stream {
     last_push: f64,
 }
 
+impl Stream {
+    /// A live page that has been sent nothing yet: a seat's (`conn` its web
+    /// connection) or the board's (`conn` None, no token, the observer seat).
+    fn new(conn: Option<u64>, token: String, seat: Seat, tx: mpsc::Sender<Push>) -> Stream {
+        Stream {
+            conn,
+            token,
+            seat,
+            tx,
+            seen: 0,
+            sent: HashMap::new(),
+            digest: None,
+            clock: None,
+            last_push: 0.0,
+        }
+    }
+}
+
 /// The web gateway of a hosted exercise.
 #[derive(Resource)]
 pub struct WebHost {
@@ -587,17 +605,8 @@ fn handle(
                 return unauthorized(web);
             };
             let (tx, rx) = mpsc::channel(STREAM_BACKLOG);
-            web.streams.push(Stream {
-                conn: Some(id),
-                token: token.unwrap_or_default(),
-                seat,
-                tx,
-                seen: 0,
-                sent: HashMap::new(),
-                digest: None,
-                clock: None,
-                last_push: 0.0,
-            });
+            web.streams
+                .push(Stream::new(Some(id), token.unwrap_or_default(), seat, tx));
             stream_reply(rx)
         }
         Ask::Board { code } => match code {
@@ -627,17 +636,8 @@ fn handle(
                 return Reply::html(403, page::message_page("Wrong join code", "", None));
             }
             let (tx, rx) = mpsc::channel(STREAM_BACKLOG);
-            web.streams.push(Stream {
-                conn: None,
-                token: String::new(),
-                seat: Seat::Observer,
-                tx,
-                seen: 0,
-                sent: HashMap::new(),
-                digest: None,
-                clock: None,
-                last_push: 0.0,
-            });
+            web.streams
+                .push(Stream::new(None, String::new(), Seat::Observer, tx));
             stream_reply(rx)
         }
         Ask::ApiEvents { token, from } => {

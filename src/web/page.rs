@@ -458,16 +458,11 @@ fn line_class(kind: Kind, mood: Mood) -> &'static str {
 }
 
 fn inbox(h: &mut Html, view: &SeatView, n: &Narrator) {
-    let mine = view.seat.state();
-    let items: Vec<_> = view
-        .events
-        .iter()
-        .rev()
-        .filter(|e| cbm_ttx_core::narrate::in_inbox(&e.kind, mine))
-        .filter_map(|e| n.line(e))
-        .collect();
+    let items = n.inbox(view);
     if items.is_empty() {
-        h.raw("<p class=\"muted\">Nothing yet. Injects, messages and public statements will appear here.</p>");
+        h.raw("<p class=\"muted\">")
+            .text(cbm_ttx_core::narrate::INBOX_EMPTY)
+            .raw("</p>");
         return;
     }
     let mut round = u8::MAX;

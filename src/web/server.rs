@@ -896,25 +896,33 @@ async fn page(State(st): State<Shared>, headers: HeaderMap, uri: Uri) -> Respons
     .await
 }
 
+/// A form posted to the exercise: read the body (or answer its 4xx), then ask with
+/// what `make` builds from the seat token, the form and whether htmx sent it.
+async fn post_form(
+    st: &Shared,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    make: impl FnOnce(Option<String>, Vec<(String, String)>, bool) -> Ask,
+) -> Response {
+    match form(body) {
+        Ok(form) => {
+            let ask_for = make(token(headers), form, is_htmx(headers));
+            ask(st, presented(headers), ask_for).await
+        }
+        Err(r) => *r,
+    }
+}
+
 async fn join(
     State(st): State<Shared>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    match form(body) {
-        Ok(form) => {
-            ask(
-                &st,
-                presented(&headers),
-                Ask::Join {
-                    token: token(&headers),
-                    form,
-                },
-            )
-            .await
-        }
-        Err(r) => *r,
-    }
+    post_form(&st, &headers, body, |token, form, _| Ask::Join {
+        token,
+        form,
+    })
+    .await
 }
 
 async fn compose(
@@ -922,22 +930,12 @@ async fn compose(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    match form(body) {
-        Ok(form) => {
-            let htmx = is_htmx(&headers);
-            ask(
-                &st,
-                presented(&headers),
-                Ask::Compose {
-                    token: token(&headers),
-                    form,
-                    htmx,
-                },
-            )
-            .await
-        }
-        Err(r) => *r,
-    }
+    post_form(&st, &headers, body, |token, form, htmx| Ask::Compose {
+        token,
+        form,
+        htmx,
+    })
+    .await
 }
 
 async fn act(
@@ -945,22 +943,12 @@ async fn act(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    match form(body) {
-        Ok(form) => {
-            let htmx = is_htmx(&headers);
-            ask(
-                &st,
-                presented(&headers),
-                Ask::Act {
-                    token: token(&headers),
-                    form,
-                    htmx,
-                },
-            )
-            .await
-        }
-        Err(r) => *r,
-    }
+    post_form(&st, &headers, body, |token, form, htmx| Ask::Act {
+        token,
+        form,
+        htmx,
+    })
+    .await
 }
 
 async fn events(State(st): State<Shared>, headers: HeaderMap) -> Response {

@@ -470,6 +470,19 @@ impl<'a> Narrator<'a> {
         }
     }
 
+    /// The seat's inbox in words, newest first: the events of `view` that
+    /// [`in_inbox`] lists for its State. The native and web participant views both
+    /// show it (with [`INBOX_EMPTY`] when there is nothing).
+    pub fn inbox(&self, view: &SeatView) -> Vec<Line> {
+        let mine = view.seat.state();
+        view.events
+            .iter()
+            .rev()
+            .filter(|e| in_inbox(&e.kind, mine))
+            .filter_map(|e| self.line(e))
+            .collect()
+    }
+
     /// The event in words, as far as the reader's texts allow. Every event kind has
     /// a line today (always `Some`); callers should still allow `None`.
     pub fn line(&self, e: &Event) -> Option<Line> {
@@ -905,6 +918,10 @@ pub fn in_inbox(e: &EventKind, mine: Option<StateId>) -> bool {
         _ => false,
     }
 }
+
+/// What an empty inbox says.
+pub const INBOX_EMPTY: &str =
+    "Nothing yet. Injects, messages and public statements will appear here.";
 
 /// Whether the board's public feed (the projector, the web `/board`) shows this event:
 /// injects, incidents, statements, attributions, countermeasures, directory updates

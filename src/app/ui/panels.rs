@@ -35,18 +35,9 @@ fn line_color(kind: Kind, mood: Mood) -> Color32 {
 
 /// Injects, messages, public statements and outcomes for the seat, newest first.
 pub fn inbox(ui: &mut Ui, n: &Narrator, view: &SeatView) {
-    let mine = view.seat.state();
-    let items: Vec<_> = view
-        .events
-        .iter()
-        .rev()
-        .filter(|e| cbm_ttx_core::narrate::in_inbox(&e.kind, mine))
-        .filter_map(|e| n.line(e))
-        .collect();
+    let items = n.inbox(view);
     if items.is_empty() {
-        ui.label(muted(
-            "Nothing yet. Injects, messages and public statements will appear here.",
-        ));
+        ui.label(muted(cbm_ttx_core::narrate::INBOX_EMPTY));
     }
     let mut round = u8::MAX;
     for line in items {
